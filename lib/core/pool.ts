@@ -1,0 +1,695 @@
+import { EventEmitter } from 'node:events';
+import { Deque } from './deque.js';
+import { Lease, type LeaseOwner } from './lease.js';
+import { LinkedList } from './linked-list.js';
+import {
+  LeaseTimeoutError,
+  PoolAbortedError,
+  PoolConfigError,
+  PoolError,
+  PoolFailedError,
+  PoolFullError,
+  PoolStoppedError,
+  PoolTimeoutError,
+  WorkerExitError,
+} from './pool.errors.js';
+import type { PoolEvents } from './pool-events.interface.js';
+import type {
+  CheckoutOptions,
+  DestroyReason,
+  PoolOptions,
+  PoolStrategy,
+  StopOptions,
+  WorkerContext,
+  WorkerFactory,
+} from './pool-options.interface.js';
+import type { PoolState, PoolStatus } from './pool-status.interface.js';
+import { resolvePoolOptions } from './resolve-pool-options.js';
+import { RestartIntensity } from './restart-intensity.js';
+import { Waiter } from './waiter.js';
+import { WorkerRecord } from './worker-record.js';
+
+type Lifecycle = 'new' | 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+/** Waiters that share one timeout have monotonic deadlines, so one timer per lane serves them all. */
+interface TimeoutLane<W> {
+  readonly timeout: number;
+  readonly queue: Deque<Waiter<W>>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const DEFAULT_STOP_TIMEOUT = 5000;
+
+/**
+ * A pool of workers with poolboy's semantics. Every rule (checkout, checkin, worker death,
+ * client abort, timeout) is one short method; all of them run synchronously, so no two
+ * interleave and a worker is never granted twice.
+ *
+ * Accounting: `workers + starting = size + overflow` whenever the pool runs, where `starting`
+ * counts creates in flight (or waiting out a backoff). A new worker goes through the checkin
+ * rule, so it serves the first waiter, whoever that is by the time it arrives.
+ */
+export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
+  readonly name: string;
+  readonly size: number;
+  readonly maxOverflow: number;
+  readonly strategy: PoolStrategy;
+  readonly checkoutTimeout: number;
+  readonly maxWaiting: number;
+
+  readonly #factory: WorkerFactory<W>;
+  readonly #createTimeout: number;
+  readonly #overflowTtl: number;
+  readonly #leaseTimeout: number;
+  readonly #backoff: (attempt: number) => number;
+  readonly #intensity: RestartIntensity;
+
+  #lifecycle: Lifecycle = 'new';
+  /** Why checkouts are refused once the pool is closing. */
+  #closedError: PoolError | undefined = undefined;
+  readonly #workers = new Set<WorkerRecord<W>>();
+  readonly #idle = new LinkedList<WorkerRecord<W>>();
+  readonly #waiting = new LinkedList<Waiter<W>>();
+  readonly #lanes = new Map<number, TimeoutLane<W>>();
+  #overflow = 0;
+  #starting = 0;
+  #restarts = 0;
+  #createFailures = 0;
+  #nextId = 0;
+  #lastState: PoolState = 'starting';
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #creating = new Set<Promise<void>>();
+  readonly #destroying = new Set<Promise<void>>();
+  #started: Promise<void> | undefined = undefined;
+  #stopped: Promise<void> | undefined = undefined;
+  #onDrained: (() => void) | undefined = undefined;
+
+  readonly #owner: LeaseOwner<W> = {
+    checkin: (lease, broken, reason) => this.#checkin(lease, broken, reason),
+  };
+
+  constructor(options: PoolOptions<W>) {
+    super();
+    const o = resolvePoolOptions(options);
+    this.name = o.name;
+    this.size = o.size;
+    this.maxOverflow = o.maxOverflow;
+    this.strategy = o.strategy;
+    this.checkoutTimeout = o.checkoutTimeout;
+    this.maxWaiting = o.maxWaiting;
+    this.#factory = o.factory;
+    this.#createTimeout = o.createTimeout;
+    this.#overflowTtl = o.overflowTtl;
+    this.#leaseTimeout = o.leaseTimeout;
+    this.#backoff = o.backoff;
+    this.#intensity = new RestartIntensity(o.maxRestarts, o.restartWithinMs);
+  }
+
+  get state(): PoolState {
+    switch (this.#lifecycle) {
+      case 'new':
+      case 'starting':
+        return 'starting';
+      case 'running':
+        break;
+      default:
+        return this.#lifecycle;
+    }
+    // poolboy's state_name/1
+    if (this.#overflow < 1) {
+      if (this.#idle.length > 0) return 'ready';
+      return this.maxOverflow < 1 ? 'full' : 'overflow';
+    }
+    return this.#overflow >= this.maxOverflow ? 'full' : 'overflow';
+  }
+
+  status(): PoolStatus {
+    const workers = this.#workers.size;
+    const idle = this.#idle.length;
+    return {
+      name: this.name,
+      state: this.state,
+      size: this.size,
+      maxOverflow: this.maxOverflow,
+      workers,
+      idle,
+      busy: workers - idle,
+      overflow: this.#overflow,
+      waiting: this.#waiting.length,
+      starting: this.#starting,
+      restarts: this.#restarts,
+    };
+  }
+
+  /**
+   * Starts `size` workers. Resolves once all run; if any `create` fails, the pool destroys the
+   * ones that started, becomes `failed`, and rejects with a `PoolFailedError` whose cause is
+   * the create error. Calling it again returns the same promise.
+   */
+  start(): Promise<void> {
+    return (this.#started ??= this.#start());
+  }
+
+  async #start(): Promise<void> {
+    this.#lifecycle = 'starting';
+    this.#starting += this.size;
+    const results = await Promise.allSettled(Array.from({ length: this.size }, () => this.#create()));
+    this.#starting -= this.size;
+    // A worker may have exited while the others were still starting: it was already replaced.
+    const records = results.flatMap((r) => (r.status === 'fulfilled' && r.value.state !== 'dead' ? [r.value] : []));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (this.#lifecycle !== 'starting') {
+      for (const record of records) this.#destroy(record, 'stopped');
+      throw this.#closedError!;
+    }
+    if (failure !== undefined) {
+      for (const record of records) this.#destroy(record, 'stopped');
+      const cause: unknown = failure.reason;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const error = new PoolFailedError(this.name, `could not start its workers: ${message}`, { cause });
+      this.#close('failed', error);
+      throw error;
+    }
+    this.#lifecycle = 'running';
+    for (const record of records) this.#offer(record);
+    this.#stateChanged();
+  }
+
+  /**
+   * Leases a worker: an idle one (by strategy), else a new overflow worker, else a place in
+   * the FIFO queue until one is checked in or `timeout` passes.
+   */
+  checkout(options?: CheckoutOptions): Promise<Lease<W>> {
+    if (this.#lifecycle !== 'running' && this.#lifecycle !== 'starting') {
+      return Promise.reject(this.#refusal());
+    }
+    const signal = options?.signal;
+    if (signal !== undefined && signal.aborted) {
+      return Promise.reject(new PoolAbortedError(this.name, { cause: signal.reason }));
+    }
+    const record = this.#takeIdle();
+    if (record === undefined) return this.#enqueue(options);
+    if (this.#factory.validate === undefined) return Promise.resolve(this.#lease(record, signal));
+    return this.#validate(record, options);
+  }
+
+  /** The transaction: checkout, run `fn`, always check in; `fn`'s error is rethrown. */
+  async use<R>(fn: (worker: W, lease: Lease<W>) => R | Promise<R>, options?: CheckoutOptions): Promise<R> {
+    const lease = await this.checkout(options);
+    try {
+      return await fn(lease.worker, lease);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Graceful drain: refuses new checkouts, rejects waiters, waits up to `timeout` for leases to
+   * come back, then revokes the rest; resolves once every worker was destroyed exactly once.
+   */
+  stop(options?: StopOptions): Promise<void> {
+    return (this.#stopped ??= this.#stop(options?.timeout ?? DEFAULT_STOP_TIMEOUT));
+  }
+
+  async #stop(timeout: number): Promise<void> {
+    if (this.#lifecycle === 'new') {
+      this.#lifecycle = 'stopped';
+      this.#stateChanged();
+      return;
+    }
+    if (this.#lifecycle !== 'failed') this.#close('draining', new PoolStoppedError(this.name));
+    const deadline = this.#busyCount() > 0 || this.#creating.size > 0 ? Date.now() + timeout : 0;
+    if (this.#busyCount() > 0) {
+      await this.#within(new Promise<void>((resolve) => (this.#onDrained = resolve)), timeout);
+      this.#onDrained = undefined;
+    }
+    const revoked = new PoolStoppedError(this.name, `it stopped before the lease was released`);
+    for (const record of [...this.#workers]) {
+      if (record.lease !== undefined) {
+        record.lease.revoke(revoked);
+        record.lease = undefined;
+      }
+      this.#destroy(record, 'stopped');
+    }
+    // Creates in flight end in #offer, which destroys them now; wait for them within the timeout.
+    if (this.#creating.size > 0) {
+      await this.#within(Promise.allSettled([...this.#creating, this.#started]), deadline - Date.now());
+    }
+    await Promise.allSettled(this.#destroying);
+    this.#lifecycle = 'stopped';
+    this.#stateChanged();
+  }
+
+  // --- checkout -----------------------------------------------------------------------------
+
+  #takeIdle(): WorkerRecord<W> | undefined {
+    return this.strategy === 'lifo' ? this.#idle.pop() : this.#idle.shift();
+  }
+
+  #enqueue(options: CheckoutOptions | undefined): Promise<Lease<W>> {
+    // Creates in flight beyond the clients already queued will serve this one: no new worker.
+    if (this.#starting <= this.#waiting.length) {
+      if (this.#overflow < this.maxOverflow) {
+        this.#overflow++;
+        this.#spawn();
+      } else if (options?.block === false) {
+        return Promise.reject(new PoolFullError(this.name, 'no idle worker and maxOverflow reached'));
+      } else if (this.#waiting.length >= this.maxWaiting) {
+        return Promise.reject(new PoolFullError(this.name, `maxWaiting (${this.maxWaiting}) clients already wait`));
+      }
+    }
+    const timeout = options?.timeout ?? this.checkoutTimeout;
+    if (!(timeout >= 0)) {
+      return Promise.reject(new PoolConfigError(this.name, 'timeout', `must be a number >= 0, got ${timeout}`));
+    }
+    const signal = options?.signal;
+    const promise = new Promise<Lease<W>>(captureResolvers);
+    const waiter = new Waiter<W>(this.#onWaiterAbort, capturedResolve!, capturedReject!, signal, timeout);
+    this.#waiting.push(waiter);
+    if (signal !== undefined) signal.addEventListener('abort', waiter);
+    if (timeout !== Infinity) this.#addToLane(waiter, timeout);
+    this.emit('wait', this.#waiting.length);
+    this.#stateChanged();
+    return promise;
+  }
+
+  async #validate(record: WorkerRecord<W>, options: CheckoutOptions | undefined): Promise<Lease<W>> {
+    record.state = 'busy'; // reserved: neither idle nor grantable while validate runs
+    let valid: boolean;
+    try {
+      valid = (await this.#factory.validate!(record.worker)) === true;
+    } catch {
+      valid = false;
+    }
+    // validate awaited: the worker may have exited, or the pool stopped, meanwhile
+    if ((record.state as WorkerRecord<W>['state']) === 'dead') return this.checkout(options);
+    if (!valid) {
+      this.#died(record, 'invalid', new WorkerExitError(this.name, record.id, 'validate rejected it'));
+      return this.checkout(options);
+    }
+    const signal = options?.signal;
+    if (signal?.aborted || (this.#lifecycle !== 'running' && this.#lifecycle !== 'starting')) {
+      this.#offer(record);
+      return this.checkout(options); // rejects with the right error
+    }
+    return this.#lease(record, signal);
+  }
+
+  #lease(record: WorkerRecord<W>, signal: AbortSignal | undefined): Lease<W> {
+    record.state = 'busy';
+    const lease = new Lease<W>(this.#owner, record, signal);
+    record.lease = lease;
+    if (this.#leaseTimeout !== Infinity) {
+      lease.timer = setTimeout(this.#onLeaseTimeout, this.#leaseTimeout, lease);
+      lease.timer.unref();
+    }
+    this.emit('checkout', lease);
+    this.#stateChanged();
+    return lease;
+  }
+
+  // --- checkin ------------------------------------------------------------------------------
+
+  #checkin(lease: Lease<W>, broken: boolean, reason: unknown): void {
+    const record = lease.record;
+    if (record.lease !== lease) return;
+    record.lease = undefined;
+    this.emit('checkin', lease);
+    if (broken) this.#died(record, 'broken', reason);
+    else this.#offer(record);
+  }
+
+  /** The checkin rule, for returned and new workers alike: first waiter, else dismiss, else idle. */
+  #offer(record: WorkerRecord<W>): void {
+    if (record.state === 'dead') return;
+    if (this.#lifecycle !== 'running' && this.#lifecycle !== 'starting') {
+      this.#destroy(record, 'stopped');
+      return;
+    }
+    const waiter = this.#waiting.shift();
+    if (waiter !== undefined) {
+      this.#settle(waiter);
+      waiter.resolve(this.#lease(record, waiter.signal));
+      return;
+    }
+    if (this.#overflow > 0 && this.#overflowTtl === 0) {
+      this.#overflow--;
+      this.#destroy(record, 'dismissed');
+    } else {
+      record.state = 'idle';
+      this.#idle.push(record);
+      if (this.#overflowTtl > 0) {
+        record.returnedAt = Date.now();
+        if (this.#overflow > 0) this.#armLinger();
+      }
+    }
+    this.#stateChanged();
+  }
+
+  // --- worker death and replacement ---------------------------------------------------------
+
+  /** A worker died (exit, invalid, broken, lease timeout): remove it, then replace by poolboy's rule. */
+  #died(record: WorkerRecord<W>, reason: DestroyReason, error: unknown): void {
+    const lease = record.lease;
+    record.lease = undefined;
+    this.#destroy(record, reason, error);
+    if ((this.#lifecycle === 'running' || this.#lifecycle === 'starting') && !this.#countRestart(error)) {
+      // Someone waits who no create in flight will serve, or the pool is below size: replace.
+      if (this.#overflow > 0 && this.#waiting.length <= this.#starting) this.#overflow--;
+      else this.#spawn();
+      this.#stateChanged();
+    }
+    // Last: aborting runs the holder's listeners, which should see a consistent pool.
+    lease?.revoke(error);
+  }
+
+  /** Counts a restart against the intensity; true when the pool has just failed because of it. */
+  #countRestart(cause: unknown): boolean {
+    this.#restarts++;
+    if (this.#intensity.record(Date.now())) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      this.#fail(new PoolFailedError(this.name, `more than ${this.#intensity.maxRestarts} restarts within ${this.#intensity.withinMs} ms (last: ${message})`, { cause }));
+      return true;
+    }
+    this.emit('workerRestart', this.#restarts, cause);
+    return false;
+  }
+
+  #spawn(): void {
+    this.#starting++;
+    this.#attempt();
+  }
+
+  /** One create for a slot already counted in `starting`; the slot ends in `#offer` or a retry. */
+  #attempt(): void {
+    this.#create().then(
+      (record) => {
+        this.#starting--;
+        this.#createFailures = 0;
+        this.#offer(record);
+      },
+      (error: unknown) => this.#createFailed(error),
+    );
+  }
+
+  #createFailed(error: unknown): void {
+    const attempt = ++this.#createFailures;
+    this.emit('createError', error, attempt);
+    if (this.#lifecycle !== 'running' && this.#lifecycle !== 'starting') {
+      this.#starting--;
+      return;
+    }
+    if (this.#countRestart(error)) {
+      this.#starting--;
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      // No longer needed: nobody waits for this slot and it was an overflow one.
+      if (this.#overflow > 0 && this.#waiting.length < this.#starting) {
+        this.#starting--;
+        this.#overflow--;
+        this.#stateChanged();
+        return;
+      }
+      this.#attempt();
+    }, this.#backoff(attempt));
+    timer.unref();
+    this.#retryTimers.add(timer);
+  }
+
+  /** Creates a worker; `stop()` waits for creates in flight through `#creating`. */
+  #create(): Promise<WorkerRecord<W>> {
+    const created = this.#createRecord();
+    const forget = (): void => void this.#creating.delete(tracked);
+    const tracked = created.then(forget, forget);
+    this.#creating.add(tracked);
+    return created;
+  }
+
+  /** Runs `factory.create` with the context, `createTimeout` and early exits taken care of. */
+  async #createRecord(): Promise<WorkerRecord<W>> {
+    const record = new WorkerRecord<W>(++this.#nextId);
+    const ctx: WorkerContext = {
+      id: record.id,
+      pool: this.name,
+      signal: record.controller.signal,
+      exit: (reason?: unknown) => this.#onExit(record, reason),
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const created = this.#factory.create(ctx);
+      if (this.#createTimeout === Infinity || !isThenable(created)) {
+        record.worker = await created;
+      } else {
+        const timedOut = new PoolError('POOL_TIMEOUT', this.name, `Pool "${this.name}": create took longer than createTimeout (${this.#createTimeout} ms)`);
+        record.worker = await Promise.race([
+          created,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              record.controller.abort(timedOut);
+              // A create that resolves after all must still be destroyed, exactly once.
+              created.then((late) => this.#destroyWorker(record.id, late, 'create-timeout'), () => undefined);
+              reject(timedOut);
+            }, this.#createTimeout);
+            timer.unref();
+          }),
+        ]);
+      }
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    this.#workers.add(record);
+    this.emit('workerStart', record.id);
+    if (record.exitedEarly) {
+      const error = new WorkerExitError(this.name, record.id, record.exitReason);
+      this.#destroy(record, 'exited', error);
+      throw error;
+    }
+    record.state = 'busy'; // not idle until #offer places it
+    return record;
+  }
+
+  #onExit(record: WorkerRecord<W>, reason: unknown): void {
+    if (record.state === 'dead') return;
+    if (record.state === 'starting') {
+      record.exitedEarly = true;
+      record.exitReason = reason;
+      return;
+    }
+    this.#died(record, 'exited', new WorkerExitError(this.name, record.id, reason));
+  }
+
+  // --- destroying ---------------------------------------------------------------------------
+
+  #destroy(record: WorkerRecord<W>, reason: DestroyReason, error?: unknown): void {
+    if (record.state === 'dead') return;
+    if (record.state === 'idle') this.#idle.remove(record);
+    record.state = 'dead';
+    this.#workers.delete(record);
+    record.controller.abort(error ?? reason);
+    this.emit('workerExit', record.id, reason, error);
+    this.#destroyWorker(record.id, record.worker, reason);
+    if (this.#onDrained !== undefined && this.#busyCount() === 0) this.#onDrained();
+  }
+
+  #destroyWorker(id: number, worker: W, reason: DestroyReason): void {
+    const destroy = this.#factory.destroy;
+    if (destroy === undefined) return;
+    try {
+      const result = destroy.call(this.#factory, worker, reason);
+      if (isThenable(result)) {
+        const done: Promise<void> = Promise.resolve(result).then(
+          () => undefined,
+          (error: unknown) => void this.emit('destroyError', error, id),
+        );
+        this.#destroying.add(done);
+        void done.finally(() => this.#destroying.delete(done));
+      }
+    } catch (error) {
+      this.emit('destroyError', error, id);
+    }
+  }
+
+  // --- waiters ------------------------------------------------------------------------------
+
+  readonly #onWaiterAbort = (waiter: Waiter<W>): void => {
+    if (waiter.settled) return;
+    this.#waiting.remove(waiter);
+    this.#settle(waiter);
+    const reason: unknown = waiter.signal!.reason;
+    waiter.reject(new PoolAbortedError(this.name, { cause: reason }));
+    this.emit('abort', reason);
+    this.#stateChanged();
+  };
+
+  /** The waiter has left the queue; drop its listener and let its lane forget it. */
+  #settle(waiter: Waiter<W>): void {
+    waiter.settled = true;
+    if (waiter.signal !== undefined) waiter.signal.removeEventListener('abort', waiter);
+    if (waiter.timeout !== Infinity) {
+      const lane = this.#lanes.get(waiter.timeout);
+      if (lane !== undefined) this.#trimLane(lane);
+    }
+  }
+
+  #addToLane(waiter: Waiter<W>, timeout: number): void {
+    waiter.deadline = Date.now() + timeout;
+    let lane = this.#lanes.get(timeout);
+    if (lane === undefined) {
+      lane = { timeout, queue: new Deque(), timer: undefined };
+      this.#lanes.set(timeout, lane);
+    }
+    lane.queue.push(waiter);
+    if (lane.timer === undefined) this.#armLane(lane, timeout);
+  }
+
+  #armLane(lane: TimeoutLane<W>, delay: number): void {
+    lane.timer = setTimeout(this.#onLaneTimer, delay, lane);
+    lane.timer.unref();
+  }
+
+  /** Drops settled waiters from the lane's head; an empty lane keeps no timer. */
+  #trimLane(lane: TimeoutLane<W>): void {
+    const queue = lane.queue;
+    while (queue.length > 0 && queue.peek()!.settled) queue.shift();
+    if (queue.length === 0) {
+      if (lane.timer !== undefined) clearTimeout(lane.timer);
+      this.#lanes.delete(lane.timeout);
+    }
+  }
+
+  readonly #onLaneTimer = (lane: TimeoutLane<W>): void => {
+    lane.timer = undefined;
+    const now = Date.now();
+    const queue = lane.queue;
+    let expired = 0;
+    for (let waiter = queue.peek(); waiter !== undefined; waiter = queue.peek()) {
+      if (!waiter.settled) {
+        if (waiter.deadline > now) break;
+        this.#waiting.remove(waiter);
+        waiter.settled = true;
+        if (waiter.signal !== undefined) waiter.signal.removeEventListener('abort', waiter);
+        waiter.reject(timeoutError(this.name, lane.timeout));
+        expired++;
+      }
+      queue.shift();
+    }
+    const next = queue.peek();
+    if (next === undefined) this.#lanes.delete(lane.timeout);
+    else this.#armLane(lane, Math.max(1, next.deadline - now));
+    for (let i = 0; i < expired; i++) this.emit('timeout', lane.timeout);
+    if (expired > 0) this.#stateChanged();
+  };
+
+  // --- timers -------------------------------------------------------------------------------
+
+  readonly #onLeaseTimeout = (lease: Lease<W>): void => {
+    const record = lease.record;
+    if (record.lease !== lease) return;
+    this.emit('leaseTimeout', lease);
+    this.#died(record, 'lease-timeout', new LeaseTimeoutError(this.name, record.id, this.#leaseTimeout));
+  };
+
+  #armLinger(): void {
+    const oldest = this.#idle.head;
+    if (this.#lingerTimer !== undefined || oldest === undefined) return;
+    const delay = Math.max(1, oldest.returnedAt + this.#overflowTtl - Date.now());
+    this.#lingerTimer = setTimeout(this.#onLinger, delay);
+    this.#lingerTimer.unref();
+  }
+
+  /** `overflowTtl`: dismiss the least recently returned idle workers while overflow remains. */
+  readonly #onLinger = (): void => {
+    this.#lingerTimer = undefined;
+    if (this.#lifecycle !== 'running') return;
+    const now = Date.now();
+    for (let oldest = this.#idle.head; oldest !== undefined && this.#overflow > 0; oldest = this.#idle.head) {
+      if (oldest.returnedAt + this.#overflowTtl > now) break;
+      this.#overflow--;
+      this.#destroy(oldest, 'dismissed');
+    }
+    if (this.#overflow > 0) this.#armLinger();
+    this.#stateChanged();
+  };
+
+  // --- closing ------------------------------------------------------------------------------
+
+  /** Like an OTP supervisor past its intensity: every worker goes, holders are told through their signal. */
+  #fail(error: PoolFailedError): void {
+    this.#close('failed', error);
+    for (const record of [...this.#workers]) {
+      const lease = record.lease;
+      if (lease === undefined) continue; // reserved by a running validate: destroyed when it returns
+      record.lease = undefined;
+      this.#destroy(record, 'stopped', error);
+      lease.revoke(error);
+    }
+  }
+
+  /** Stops taking checkouts: rejects waiters, cancels retries, destroys idle workers. */
+  #close(lifecycle: 'draining' | 'failed', error: PoolError): void {
+    this.#lifecycle = lifecycle;
+    this.#closedError = error;
+    for (let waiter = this.#waiting.shift(); waiter !== undefined; waiter = this.#waiting.shift()) {
+      this.#settle(waiter);
+      waiter.reject(error);
+    }
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#starting -= this.#retryTimers.size;
+    this.#retryTimers.clear();
+    if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer);
+    for (let record = this.#idle.head; record !== undefined; record = this.#idle.head) {
+      this.#destroy(record, 'stopped'); // also unlinks it from the idle list
+    }
+    this.#stateChanged();
+  }
+
+  #refusal(): PoolError {
+    return this.#closedError ?? new PoolStoppedError(this.name, 'it has not been started; call start() first');
+  }
+
+  #busyCount(): number {
+    return this.#workers.size - this.#idle.length;
+  }
+
+  #within(promise: Promise<unknown>, ms: number): Promise<unknown> {
+    if (ms <= 0) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout>;
+    return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+      clearTimeout(timer),
+    );
+  }
+
+  #stateChanged(): void {
+    const state = this.state;
+    if (state === this.#lastState) return;
+    const previous = this.#lastState;
+    this.#lastState = state;
+    this.emit('stateChange', state, previous);
+  }
+}
+
+let capturedResolve: ((lease: any) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+/** One shared executor: a queued checkout allocates no closure of its own. */
+function captureResolvers(resolve: (lease: any) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** A timeout error has no useful stack (the pool's timer); skipping it keeps timeout storms cheap. */
+function timeoutError(pool: string, timeout: number): PoolTimeoutError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new PoolTimeoutError(pool, timeout);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
