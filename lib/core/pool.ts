@@ -632,6 +632,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   #close(lifecycle: 'draining' | 'failed', error: PoolError): void {
     this.#lifecycle = lifecycle;
     this.#closedError = error;
+    this.#stateChanged();
     for (let waiter = this.#waiting.shift(); waiter !== undefined; waiter = this.#waiting.shift()) {
       this.#settle(waiter);
       waiter.reject(error);
@@ -643,7 +644,6 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     for (let record = this.#idle.head; record !== undefined; record = this.#idle.head) {
       this.#destroy(record, 'stopped'); // also unlinks it from the idle list
     }
-    this.#stateChanged();
   }
 
   #refusal(): PoolError {

@@ -84,15 +84,15 @@ export function resolvePoolOptions<W>(options: PoolOptions<W>): ResolvedPoolOpti
   };
 
   function count(value: unknown, option: string, rule: { min: number; integer?: boolean; infinite?: boolean }): number {
+    if (typeof value === 'number' && value === Infinity && rule.infinite) return value;
+    const valid =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= rule.min &&
+      (rule.integer === false || Number.isInteger(value));
+    if (valid) return value;
     const kind = rule.integer === false ? 'a number' : 'an integer';
-    if (typeof value !== 'number' || Number.isNaN(value)) {
-      return fail(option, `must be ${kind} >= ${rule.min}, got ${describe(value)}`);
-    }
-    if (value === Infinity && rule.infinite) return value;
-    if (!Number.isFinite(value) || value < rule.min || (rule.integer !== false && !Number.isInteger(value))) {
-      return fail(option, `must be ${kind} >= ${rule.min}${rule.infinite ? ' (or Infinity)' : ''}, got ${describe(value)}`);
-    }
-    return value;
+    return fail(option, `must be ${kind} >= ${rule.min}${rule.infinite ? ' (or Infinity)' : ''}, got ${describe(value)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { DestroyReason, WorkerContext, WorkerFactory } from 'nestjs-pool';
 
 export interface TestWorker {
@@ -65,4 +66,4 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export const FAKE_TIMERS = { doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] } as const;
+export const FAKE_TIMERS: Parameters<typeof jest.useFakeTimers>[0] = { doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] };

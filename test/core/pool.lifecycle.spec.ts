@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Pool, PoolStoppedError, type PoolOptions, type PoolState } from 'nestjs-pool';
+import { FAKE_TIMERS, flush, TestFactory, type TestWorker } from './support/test-factory.js';
+
+let factory: TestFactory;
+
+async function startPool(options: Partial<PoolOptions<TestWorker>> = {}): Promise<Pool<TestWorker>> {
+  const pool = new Pool<TestWorker>({ name: 'life', factory, size: 2, maxOverflow: 1, ...options });
+  await pool.start();
+  return pool;
+}
+
+beforeEach(() => {
+  jest.useFakeTimers(FAKE_TIMERS);
+  factory = new TestFactory();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('stop', () => {
+  it('drains: refuses new checkouts, rejects waiters, waits for leases, then destroys every worker once', async () => {
+    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const lease = await pool.checkout();
+    const waiting = pool.checkout();
+    const stopped = pool.stop({ timeout: 10_000 });
+    await expect(waiting).rejects.toBeInstanceOf(PoolStoppedError);
+    await expect(pool.checkout()).rejects.toThrow('Pool "life" does not accept checkouts: it is shutting down');
+    expect(pool.status().state).toBe('draining');
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(factory.destroyed).toEqual([]);
+    lease.release();
+    await stopped;
+    expect(pool.status()).toMatchObject({ state: 'stopped', workers: 0, busy: 0, waiting: 0 });
+    expect(factory.destroyed).toEqual([{ worker: lease.worker, reason: 'stopped' }]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('revokes leases still out after the timeout; their signal aborts and a late release is harmless', async () => {
+    const pool = await startPool();
+    const lease = await pool.checkout();
+    const stopped = pool.stop({ timeout: 1000 });
+    await jest.advanceTimersByTimeAsync(1000);
+    await stopped;
+    expect(lease.signal.reason).toBeInstanceOf(PoolStoppedError);
+    lease.release();
+    expect(factory.allDestroyedOnce()).toBe(true);
+    expect(pool.status().workers).toBe(0);
+  });
+
+  it('waits for async destroys, and for creates in flight, destroying those too', async () => {
+    const pending: (() => void)[] = [];
+    const destroyed: number[] = [];
+    const pool = await startPool({
+      size: 1,
+      maxOverflow: 1,
+      factory: {
+        create: (ctx) => factory.create(ctx),
+        destroy: (worker) => new Promise<void>((resolve) => pending.push(() => (destroyed.push(worker.id), resolve()))),
+      },
+    });
+    await pool.checkout();
+    factory.holdCreates = true;
+    const overflow = pool.checkout();
+    let done = false;
+    const stopped = pool.stop({ timeout: 0 }).then(() => (done = true));
+    await expect(overflow).rejects.toBeInstanceOf(PoolStoppedError);
+    factory.releaseCreates();
+    await flush();
+    expect(done).toBe(false);
+    for (const finish of pending.splice(0)) finish();
+    await stopped;
+    expect(destroyed.sort()).toEqual([1, 2]);
+  });
+
+  it('is idempotent and safe before start', async () => {
+    const never = new Pool<TestWorker>({ name: 'never', factory });
+    await never.stop();
+    expect(never.status().state).toBe('stopped');
+    const pool = await startPool();
+    await Promise.all([pool.stop(), pool.stop()]);
+    expect(factory.destroyed).toHaveLength(2);
+  });
+
+  it('a destroy that throws is reported, not fatal', async () => {
+    const pool = new Pool<TestWorker>({
+      name: 'life',
+      size: 1,
+      factory: {
+        create: (ctx) => factory.create(ctx),
+        destroy: () => {
+          throw new Error('cannot close');
+        },
+      },
+    });
+    await pool.start();
+    const errors: unknown[] = [];
+    pool.on('destroyError', (error, id) => errors.push([String(error), id]));
+    await pool.stop();
+    expect(errors).toEqual([['Error: cannot close', 1]]);
+  });
+});
+
+describe('events', () => {
+  it('reports checkout, checkin, wait, timeout, worker start/exit/restart and state changes', async () => {
+    const log: string[] = [];
+    const pool = new Pool<TestWorker>({ name: 'ev', factory, size: 1, maxOverflow: 0, checkoutTimeout: 100 });
+    pool.on('workerStart', (id) => log.push(`start ${id}`));
+    pool.on('workerExit', (id, reason) => log.push(`exit ${id} ${reason}`));
+    pool.on('workerRestart', (n) => log.push(`restart ${n}`));
+    pool.on('checkout', (lease) => log.push(`checkout ${lease.workerId}`));
+    pool.on('checkin', (lease) => log.push(`checkin ${lease.workerId}`));
+    pool.on('wait', (n) => log.push(`wait ${n}`));
+    pool.on('timeout', (ms) => log.push(`timeout ${ms}`));
+    pool.on('stateChange', (state: PoolState, prev: PoolState) => log.push(`${prev}->${state}`));
+    await pool.start();
+    const lease = await pool.checkout();
+    const late = pool.checkout().catch(() => undefined);
+    await jest.advanceTimersByTimeAsync(100);
+    await late;
+    lease.release();
+    lease.worker.ctx.exit('crash');
+    await flush();
+    await pool.stop();
+    expect(log).toEqual([
+      'start 1',
+      'starting->ready',
+      'checkout 1',
+      'ready->full',
+      'wait 1',
+      'timeout 100',
+      'checkin 1',
+      'full->ready',
+      'exit 1 exited',
+      'restart 1',
+      'ready->full',
+      'start 2',
+      'full->ready',
+      'ready->draining',
+      'exit 2 stopped',
+      'draining->stopped',
+    ]);
+  });
+});
