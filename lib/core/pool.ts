@@ -248,6 +248,10 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   }
 
   #enqueue(options: CheckoutOptions | undefined): Promise<Lease<W>> {
+    const timeout = options?.timeout ?? this.checkoutTimeout;
+    if (!(timeout >= 0)) {
+      return Promise.reject(new PoolConfigError(this.name, 'timeout', `must be a number >= 0, got ${timeout}`));
+    }
     // Creates in flight beyond the clients already queued will serve this one: no new worker.
     if (this.#starting <= this.#waiting.length) {
       if (this.#overflow < this.maxOverflow) {
@@ -258,10 +262,6 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       } else if (this.#waiting.length >= this.maxWaiting) {
         return Promise.reject(new PoolFullError(this.name, `maxWaiting (${this.maxWaiting}) clients already wait`));
       }
-    }
-    const timeout = options?.timeout ?? this.checkoutTimeout;
-    if (!(timeout >= 0)) {
-      return Promise.reject(new PoolConfigError(this.name, 'timeout', `must be a number >= 0, got ${timeout}`));
     }
     const signal = options?.signal;
     const promise = new Promise<Lease<W>>(captureResolvers);
