@@ -1,0 +1,1 @@
+export const USE_POOL_WORKER_METADATA = 'nestjs-pool:use-pool-worker';
