@@ -214,6 +214,23 @@ describe.each([
     await expectIdle();
   });
 
+  it('keep-alive: requests on one connection leave no listener behind on its socket', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    app.getHttpServer().on('connection', (socket: import('node:net').Socket) => sockets.push(socket));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<void>((resolve, reject) =>
+        http.get(`${base}/work`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject),
+      );
+    await get();
+    const baseline = sockets[0]!.listenerCount('close');
+    for (let i = 0; i < 30; i++) await get();
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]!.listenerCount('close')).toBe(baseline);
+    agent.destroy();
+    await expectIdle();
+  });
+
   it('while the pool shuts down: 503 shutting-down', async () => {
     await pool.stop({ timeout: 0 });
     const response = await fetch(`${base}/work`);
