@@ -1,0 +1,2 @@
+export * from './inject-pool.decorator.js';
+export * from './pool.utils.js';

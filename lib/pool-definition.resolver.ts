@@ -1,0 +1,46 @@
+import type { ModuleRef } from '@nestjs/core';
+import { PoolConfigError, type PoolOptions, type WorkerFactory } from './core/index.js';
+import { createClassWorkerFactory } from './class-worker.factory.js';
+import type { PoolDefaults, PoolDefinition } from './interfaces/pool-definition.interface.js';
+
+/**
+ * One way a definition says where its workers come from. A new kind of worker (a thread, a
+ * child process) is one more entry here plus its key on `PoolDefinition`.
+ */
+interface WorkerSource {
+  readonly option: string;
+  factory(definition: PoolDefinition, moduleRef: ModuleRef): WorkerFactory<unknown>;
+}
+
+const WORKER_SOURCES: readonly WorkerSource[] = [
+  { option: 'factory', factory: (definition) => definition.factory! },
+  { option: 'worker', factory: (definition, moduleRef) => createClassWorkerFactory(definition.name, definition.worker!, moduleRef) },
+];
+
+/** Keys the module reads and the engine does not know (it rejects unknown options). */
+const MODULE_ONLY_OPTIONS = new Set(['imports', ...WORKER_SOURCES.map((source) => source.option)]);
+
+/**
+ * Turns a module pool definition into the engine's options: `defaults` under the pool's own
+ * options (`restart` merged key by key), and the worker source turned into a factory.
+ */
+export function resolvePoolDefinition(
+  definition: PoolDefinition,
+  defaults: PoolDefaults | undefined,
+  moduleRef: ModuleRef,
+): PoolOptions<unknown> {
+  const name = definition.name;
+  const merged = { ...defaults, ...definition } as PoolDefinition;
+  if (defaults?.restart !== undefined || definition.restart !== undefined) {
+    merged.restart = { ...defaults?.restart, ...definition.restart };
+  }
+  const record = merged as unknown as Record<string, unknown>;
+  const sources = WORKER_SOURCES.filter((source) => record[source.option] !== undefined);
+  const options = WORKER_SOURCES.map((source) => `"${source.option}"`).join(' or ');
+  if (sources.length === 0) throw new PoolConfigError(name, 'worker', `is missing: set ${options}`);
+  if (sources.length > 1) {
+    throw new PoolConfigError(name, sources[1]!.option, `cannot be combined with "${sources[0]!.option}": set only one of ${options}`);
+  }
+  const engineOptions = Object.fromEntries(Object.entries(record).filter(([key]) => !MODULE_ONLY_OPTIONS.has(key)));
+  return { ...engineOptions, name, factory: sources[0]!.factory(merged, moduleRef) } as PoolOptions<unknown>;
+}
