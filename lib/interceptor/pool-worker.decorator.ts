@@ -11,12 +11,17 @@ function requireLease(decorator: string, context: ExecutionContext): Lease<unkno
   return lease;
 }
 
+const workerFactory = (_data: unknown, context: ExecutionContext): unknown => requireLease('@PoolWorker()', context).worker;
+const leaseFactory = (_data: unknown, context: ExecutionContext): Lease<unknown> => requireLease('@PoolLease()', context);
+
+/** @internal How the bootstrap check recognises these decorators in route argument metadata. */
+export const POOL_PARAM_FACTORIES = new Map<Function, string>([
+  [workerFactory, '@PoolWorker()'],
+  [leaseFactory, '@PoolLease()'],
+]);
+
 /** The worker `@UsePoolWorker` checked out for this call. */
-export const PoolWorker = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  requireLease('@PoolWorker()', context).worker,
-);
+export const PoolWorker = createParamDecorator(workerFactory);
 
 /** The `Lease`: pass `lease.signal` to the handler's own work so it stops when the client is gone. */
-export const PoolLease = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  requireLease('@PoolLease()', context),
-);
+export const PoolLease = createParamDecorator(leaseFactory);

@@ -190,12 +190,13 @@ describe.each([
   it('a StreamableFile keeps its worker until the body is sent', async () => {
     state.body = undefined;
     const pending = fetch(`${base}/file`);
-    while (state.body === undefined) await new Promise((resolve) => setImmediate(resolve));
-    state.body.write('streamed ');
+    let body: PassThrough | undefined;
+    while ((body = state.body) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    body.write('streamed ');
     const response = await pending;
     expect(pool.status().busy).toBe(1); // the handler returned long ago; the body is still being sent
     const returned = once(pool, 'checkin');
-    state.body.end('body');
+    body.end('body');
     expect(await response.text()).toBe('streamed body');
     await returned;
     expect(checkins).toBe(1);
