@@ -190,8 +190,9 @@ describe.each([
   it('a StreamableFile keeps its worker until the body is sent', async () => {
     state.body = undefined;
     const pending = fetch(`${base}/file`);
+    const handlerBody = (): PassThrough | undefined => state.body;
     let body: PassThrough | undefined;
-    while ((body = state.body) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    while ((body = handlerBody()) === undefined) await new Promise((resolve) => setImmediate(resolve));
     body.write('streamed ');
     const response = await pending;
     expect(pool.status().busy).toBe(1); // the handler returned long ago; the body is still being sent
