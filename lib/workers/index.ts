@@ -1,0 +1,13 @@
+export * from './process-pool.js';
+export type * from './process-pool-options.interface.js';
+export * from './process-worker.js';
+export * from './process-worker.factory.js';
+export * from './remote-worker.js';
+export type * from './run-options.interface.js';
+export * from './thread-pool.js';
+export type * from './thread-pool-options.interface.js';
+export * from './thread-worker.js';
+export * from './thread-worker.factory.js';
+export * from './worker.errors.js';
+export type * from './worker-functions.interface.js';
+export { WorkerPool } from './worker-pool.js';
