@@ -1,0 +1,38 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+/** The engine as built by `npm run bench` (lib/core only); BENCH_OURS=<module> measures another build. */
+export const ENGINE = process.env.BENCH_OURS
+  ? resolve(process.env.BENCH_OURS)
+  : fileURLToPath(new URL('../../../node_modules/.cache/nestjs-pool-bench/index.js', import.meta.url));
+
+const EVENTS = ['checkout', 'checkin', 'wait', 'timeout', 'abort', 'stateChange'];
+
+/**
+ * nestjs-pool with every feature on, as the issue asks: the checkout timeout, an AbortSignal
+ * per client (like a request's), and a listener on every per-checkout event.
+ */
+export function create(options, engine = ENGINE) {
+  return createPool(engine, options);
+}
+
+export async function createPool(engine, { size, timeout }) {
+  const { Pool } = await import(pathToFileURL(engine).href);
+  const pool = new Pool({
+    name: 'bench',
+    size,
+    maxOverflow: 0,
+    checkoutTimeout: timeout,
+    factory: { create: (ctx) => ({ id: ctx.id }) },
+  });
+  let events = 0;
+  const count = () => void events++;
+  for (const event of EVENTS) pool.on(event, count);
+  await pool.start();
+  return {
+    client: () => ({ signal: new AbortController().signal }),
+    acquire: (client) => pool.checkout(client),
+    release: (lease) => lease.release(),
+    waiting: () => pool.status().waiting,
+  };
+}
