@@ -23,9 +23,10 @@ export interface ResolvedProcessWorkerOptions {
   env: NodeJS.ProcessEnv | undefined;
 }
 
-const THREAD_KEYS = ['filename', 'workerData', 'resourceLimits', 'env'];
-const PROCESS_KEYS = ['modulePath', 'args', 'execArgv', 'env'];
-const RESOURCE_LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+/** Each option's keys; `?` marks the optional ones. */
+const THREAD_KEYS = ['filename', 'workerData?', 'resourceLimits?', 'env?'];
+const PROCESS_KEYS = ['modulePath', 'args?', 'execArgv?', 'env?'];
+const RESOURCE_LIMITS = ['maxOldGenerationSizeMb?', 'maxYoungGenerationSizeMb?', 'codeRangeSizeMb?', 'stackSizeMb?'];
 
 /** Checks a pool's `thread` option; any mistake is a `PoolConfigError` naming pool and option. */
 export function resolveThreadWorkerOptions(pool: string, options: ThreadWorkerOptions): ResolvedThreadWorkerOptions {
@@ -67,8 +68,9 @@ export function resolveProcessWorkerOptions(pool: string, options: ProcessWorker
   };
 }
 
-function checkKeys(pool: string, option: string, value: unknown, known: readonly string[]): void {
-  if (!isObject(value)) throw new PoolConfigError(pool, option, `must be an object: { ${known.join(', ')} }`);
+function checkKeys(pool: string, option: string, value: unknown, keys: readonly string[]): void {
+  if (!isObject(value)) throw new PoolConfigError(pool, option, `must be an object: { ${keys.join(', ')} }`);
+  const known = keys.map((key) => key.replace('?', ''));
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) throw new PoolConfigError(pool, `${option}.${key}`, `is not an option (known: ${known.join(', ')})`);
   }
