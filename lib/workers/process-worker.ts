@@ -39,10 +39,12 @@ export class ProcessWorker<T extends object = WorkerFunctions> extends RemoteWor
     return new ProcessWorker<T>(ctx, options).loaded(ctx.signal);
   }
 
+  /** @internal */
   protected post(message: CallMessage): void {
     this.#child.send(message);
   }
 
+  /** @internal */
   protected kill(): void {
     this.#child.kill('SIGKILL');
   }

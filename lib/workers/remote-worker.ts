@@ -90,13 +90,13 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
     return this.#gone;
   }
 
-  /** Sends a call to the thread or process; throws if its data cannot be cloned. */
+  /** @internal Sends a call to the thread or process; throws if its data cannot be cloned. */
   protected abstract post(message: CallMessage, transferList: readonly TransferListItem[] | undefined): void;
 
-  /** Terminates the thread or process; its exit follows through `exited`. */
+  /** @internal Terminates the thread or process; its exit follows through `exited`. */
   protected abstract kill(): void;
 
-  /** Resolves once the module loaded; rejects, after the thread or process is gone, if it did not. */
+  /** @internal Resolves once the module loaded; rejects, after the thread or process is gone, if it did not. */
   protected loaded(signal: AbortSignal): Promise<this> {
     return new Promise<this>((resolve, reject) => {
       const onAbort = (): void => this.#failLoad(signal.reason);
@@ -110,7 +110,7 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
     });
   }
 
-  /** A message from the thread or process. */
+  /** @internal A message from the thread or process. */
   protected receive(message: unknown): void {
     if (!isWorkerMessage(message)) return; // the module's own messages
     switch (message.$pool) {
@@ -137,12 +137,12 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
     }
   }
 
-  /** The uncaught error the thread or process is dying of. */
+  /** @internal The uncaught error the thread or process is dying of. */
   protected crashed(error: unknown): void {
     this.#crash = error;
   }
 
-  /** The thread or process is gone; `how` says how it ended ("exit code 1", "killed by SIGKILL"). */
+  /** @internal The thread or process is gone; `how` says how it ended ("exit code 1", "killed by SIGKILL"). */
   protected exited(how: string, exitCode: number | undefined): void {
     const phase = this.#phase;
     if (phase === 'exited') return;

@@ -38,10 +38,12 @@ export class ThreadWorker<T extends object = WorkerFunctions> extends RemoteWork
     return new ThreadWorker<T>(ctx, options).loaded(ctx.signal);
   }
 
+  /** @internal */
   protected post(message: CallMessage, transferList: readonly TransferListItem[] | undefined): void {
     this.#thread.postMessage(message, transferList);
   }
 
+  /** @internal */
   protected kill(): void {
     void this.#thread.terminate();
   }
