@@ -5,7 +5,7 @@ export interface LeaseTimingsListener {
   /** A checkout was granted after `ms` in the queue: 0 when a worker was free, NaN when it queued before the watch began. */
   waited(ms: number, lease: Lease<unknown>): void;
   /** A lease ended after `ms`: checked in, or revoked when its worker died. */
-  held(ms: number, workerId: number): void;
+  held?(ms: number, workerId: number): void;
 }
 
 const CLOSED: ReadonlySet<PoolState> = new Set(['draining', 'failed', 'stopped']);
@@ -34,7 +34,7 @@ export function watchLeaseTimings(pool: Pool<unknown>, listener: LeaseTimingsLis
     const since = heldSince.get(workerId);
     if (since === undefined) return;
     heldSince.delete(workerId);
-    listener.held(performance.now() - since, workerId);
+    listener.held?.(performance.now() - since, workerId);
   };
   const onCheckin = (lease: Lease<unknown>): void => end(lease.workerId);
   const onStateChange = (state: PoolState): void => {

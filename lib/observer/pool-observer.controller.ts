@@ -1,0 +1,35 @@
+import { Controller, Get, Header, Sse, UseGuards, type CanActivate, type MessageEvent, type Type } from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import type { PoolObserverSnapshot } from './observed-pool.interface.js';
+import { POOL_OBSERVER_CSP, POOL_OBSERVER_PAGE } from './pool-observer.page.js';
+import { PoolObserver } from './pool-observer.service.js';
+
+/** The observer's routes under `path`; a class per `forRoot`, since a route's path is fixed when its class is decorated. */
+export function createPoolObserverController(path: string, guards: (CanActivate | Type<CanActivate>)[]): Type<unknown> {
+  @Controller(path)
+  class PoolObserverController {
+    constructor(private readonly observer: PoolObserver) {}
+
+    @Get()
+    @Header('Cache-Control', 'no-store')
+    status(): PoolObserverSnapshot {
+      return this.observer.snapshot();
+    }
+
+    @Sse('events')
+    events(): Observable<MessageEvent> {
+      return this.observer.stream();
+    }
+
+    @Get('ui')
+    @Header('Content-Type', 'text/html; charset=utf-8')
+    @Header('Content-Security-Policy', POOL_OBSERVER_CSP)
+    @Header('X-Content-Type-Options', 'nosniff')
+    @Header('Cache-Control', 'no-store')
+    ui(): string {
+      return POOL_OBSERVER_PAGE;
+    }
+  }
+  if (guards.length > 0) UseGuards(...guards)(PoolObserverController);
+  return PoolObserverController;
+}

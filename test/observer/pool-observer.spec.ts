@@ -1,0 +1,233 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { MessageEvent } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { once } from 'node:events';
+import { Pool, PoolRegistry, type Lease, type WorkerContext } from 'nestjs-pool';
+import { PoolObserver, type ObservedPool, type PoolObserverSnapshot, type PoolObserverUpdate } from 'nestjs-pool/observer';
+
+/** A pool whose workers the test can crash and whose creates it can hold back. */
+function testPool(name: string, size: number, maxOverflow = 0) {
+  const contexts = new Map<number, WorkerContext>();
+  let gate: Promise<void> | undefined;
+  const pool = new Pool<number>({
+    name,
+    size,
+    maxOverflow,
+    restart: { maxRestarts: 10, withinMs: 60_000, backoff: 0 },
+    factory: {
+      create: async (ctx) => {
+        if (gate !== undefined) await gate;
+        contexts.set(ctx.id, ctx);
+        return ctx.id;
+      },
+    },
+  });
+  return {
+    pool,
+    crash: (id: number) => contexts.get(id)!.exit(new Error('secret connection string in a message')),
+    holdCreates: (): (() => void) => {
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      return () => {
+        gate = undefined;
+        open();
+      };
+    },
+  };
+}
+
+const tiles = (pool: ObservedPool | undefined) => pool?.workerStates.map(({ id, state, reason }) => (reason ? { id, state, reason } : { id, state }));
+
+describe('PoolObserver', () => {
+  let registry: PoolRegistry;
+  let observer: PoolObserver;
+  const leases: Lease<number>[] = [];
+
+  beforeEach(() => {
+    registry = new PoolRegistry();
+  });
+
+  afterEach(async () => {
+    jest.useRealTimers();
+    for (const lease of leases.splice(0)) lease.release();
+    observer?.beforeApplicationShutdown();
+    observer?.onApplicationShutdown();
+    await registry.stopAll({ timeout: 0 });
+  });
+
+  const poolView = (name: string): ObservedPool | undefined => observer.snapshot().pools.find((pool) => pool.name === name);
+
+  it('knows every worker by id when it watched the pool start, and follows checkouts and checkins', async () => {
+    const { pool } = testPool('db', 3);
+    registry.register(pool);
+    observer = new PoolObserver(registry);
+    await pool.start();
+    expect(tiles(poolView('db'))).toEqual([
+      { id: 1, state: 'idle' },
+      { id: 2, state: 'idle' },
+      { id: 3, state: 'idle' },
+    ]);
+
+    const lease = await pool.checkout();
+    expect(tiles(poolView('db'))!.find((tile) => tile.id === lease.workerId)).toEqual({ id: lease.workerId, state: 'busy' });
+    lease.release();
+    expect(tiles(poolView('db'))!.every((tile) => tile.state === 'idle')).toBe(true);
+    expect(poolView('db')).toMatchObject({ state: 'ready', workers: 3, idle: 3, totals: { checkouts: 1, timeouts: 0, aborts: 0, exits: 0 } });
+  });
+
+  it('shows workers that were alive before it watched without an id, until an event names them', async () => {
+    const { pool } = testPool('db', 2);
+    registry.register(pool);
+    await pool.start();
+    const held = await pool.checkout();
+    observer = new PoolObserver(registry);
+    expect(tiles(poolView('db'))).toEqual([
+      { id: null, state: 'idle' },
+      { id: null, state: 'busy' },
+    ]);
+
+    held.release();
+    expect(tiles(poolView('db'))).toEqual([
+      { id: null, state: 'idle' },
+      { id: held.workerId, state: 'idle' },
+    ]);
+  });
+
+  it('shows busy workers past size as overflow, and creates in flight as starting', async () => {
+    const db = testPool('db', 1, 2);
+    registry.register(db.pool);
+    observer = new PoolObserver(registry);
+    await db.pool.start();
+    leases.push(await db.pool.checkout(), await db.pool.checkout());
+    expect(tiles(poolView('db'))).toEqual([
+      { id: 1, state: 'busy' },
+      { id: 2, state: 'overflow' },
+    ]);
+
+    const open = db.holdCreates();
+    const third = db.pool.checkout();
+    expect(tiles(poolView('db'))).toEqual([
+      { id: 1, state: 'busy' },
+      { id: 2, state: 'overflow' },
+      { id: null, state: 'starting' },
+    ]);
+    open();
+    leases.push(await third);
+    expect(poolView('db')).toMatchObject({ state: 'full', overflow: 2 });
+    expect(tiles(poolView('db'))!.map((tile) => tile.state)).toEqual(['busy', 'overflow', 'overflow']);
+  });
+
+  it('keeps the latest crashed workers as dead tiles, not the dismissed ones, and never their error', async () => {
+    const db = testPool('db', 1, 1);
+    registry.register(db.pool);
+    observer = new PoolObserver(registry);
+    await db.pool.start();
+    leases.push(await db.pool.checkout(), await db.pool.checkout());
+    leases.pop()!.release(); // overflow worker 2 comes back with nobody waiting: dismissed
+
+    const replaced = once(db.pool, 'workerStart');
+    db.crash(1);
+    await replaced;
+    leases.splice(0);
+    await new Promise((resolve) => setImmediate(resolve)); // the replacement is offered after it starts
+
+    const view = poolView('db')!;
+    expect(tiles(view)).toEqual([
+      { id: 3, state: 'idle' },
+      { id: 1, state: 'dead', reason: 'exited' },
+    ]);
+    expect(view).toMatchObject({ restarts: 1, totals: { exits: 2 } });
+    expect(JSON.stringify(observer.snapshot())).not.toContain('secret');
+  });
+
+  describe('stream', () => {
+    let messages: MessageEvent[];
+    let subscription: Subscription;
+
+    beforeEach(() => {
+      jest.useFakeTimers({ now: 1_000_000 });
+      messages = [];
+    });
+
+    afterEach(() => subscription?.unsubscribe());
+
+    const listen = (): void => {
+      subscription = observer.stream().subscribe((message) => messages.push(message));
+    };
+    const updates = (): PoolObserverUpdate[] => messages.filter((m) => m.type === 'update').map((m) => m.data as PoolObserverUpdate);
+
+    it('sends a snapshot, then what changed every 100 ms, and nothing while nothing happens', async () => {
+      const db = testPool('db', 1);
+      registry.register(db.pool);
+      observer = new PoolObserver(registry);
+      await db.pool.start();
+      listen();
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.type).toBe('snapshot');
+      expect(tiles((messages[0]!.data as PoolObserverSnapshot).pools[0])).toEqual([{ id: 1, state: 'idle' }]);
+
+      await jest.advanceTimersByTimeAsync(500);
+      expect(messages).toHaveLength(1);
+
+      const first = await db.pool.checkout();
+      const queued = db.pool.checkout({ timeout: 1000 });
+      await jest.advanceTimersByTimeAsync(30);
+      first.release();
+      leases.push(await queued);
+      await jest.advanceTimersByTimeAsync(70);
+
+      expect(updates()).toHaveLength(1);
+      const [change] = updates()[0]!.pools;
+      expect(change!.pool.name).toBe('db');
+      expect(tiles(change!.pool)).toEqual([{ id: 1, state: 'busy' }]);
+      expect(change!.events.map((event) => event.type)).toEqual([
+        'checkout',
+        'stateChange',
+        'wait',
+        'checkin',
+        'checkout',
+      ]);
+      expect(change!.events[0]).toEqual({ type: 'checkout', at: 1_000_500, workerId: 1, waited: 0 });
+      expect(change!.events[4]).toEqual({ type: 'checkout', at: 1_000_530, workerId: 1, waited: 30 });
+      expect(change!.wait).toEqual({ count: 2, mean: 15, max: 30 });
+    });
+
+    it('adds pools registered at run time and names the ones removed', async () => {
+      observer = new PoolObserver(registry);
+      listen();
+      expect((messages[0]!.data as PoolObserverSnapshot).pools).toEqual([]);
+
+      await registry.start<number>({ name: 'late', size: 1, factory: { create: (ctx) => ctx.id } });
+      await jest.advanceTimersByTimeAsync(100);
+      expect(updates().at(-1)!.pools.map((change) => change.pool.name)).toEqual(['late']);
+
+      await registry.stop('late');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(updates().at(-1)!.removed).toEqual(['late']);
+    });
+
+    it('sends the first events of an update and counts the rest', async () => {
+      const db = testPool('db', 2); // stays ready: a checkout and a checkin per loop
+      registry.register(db.pool);
+      observer = new PoolObserver(registry);
+      await db.pool.start();
+      listen();
+      for (let i = 0; i < 60; i++) (await db.pool.checkout()).release();
+      await jest.advanceTimersByTimeAsync(100);
+      const [change] = updates()[0]!.pools;
+      expect(change!.events).toHaveLength(100);
+      expect(change!.dropped).toBe(20);
+      expect(change!.pool.totals.checkouts).toBe(60);
+    });
+
+    it('ends every stream when the application shuts down, even one asked for afterwards', async () => {
+      observer = new PoolObserver(registry);
+      let completed = 0;
+      subscription = observer.stream().subscribe({ complete: () => completed++ });
+      observer.beforeApplicationShutdown();
+      expect(completed).toBe(1);
+      observer.stream().subscribe({ complete: () => completed++ });
+      expect(completed).toBe(2);
+    });
+  });
+});
