@@ -198,9 +198,7 @@ describe.each(kinds)('%s workers', (kind, makePool) => {
   it('that keep dying past the restart intensity leave the pool failed', async () => {
     const pool = await newPool({ restart: { maxRestarts: 1, withinMs: 60_000 } });
     try {
-      const failed = once(pool, 'stateChange', {}).then(function wait([state]): unknown {
-        return state === 'failed' ? state : once(pool, 'stateChange').then(wait);
-      });
+      const failed = new Promise<void>((resolve) => pool.on('stateChange', (state) => state === 'failed' && resolve()));
       await expect(pool.call('exit', 1)).rejects.toBeInstanceOf(WorkerExitError); // restart 1 of 1
       await expect(pool.call('exit', 1)).rejects.toBeInstanceOf(WorkerExitError); // one too many
       await failed;
