@@ -106,6 +106,22 @@ describe.each(kinds)('%s workers', (kind, makePool) => {
     }
   });
 
+  it('that die while idle are removed and replaced', async () => {
+    const pool = await newPool();
+    try {
+      const exited = once(pool, 'workerExit');
+      const replaced = once(pool, 'workerStart');
+      expect(await pool.call('crashSoon', 'idle and broken')).toBe('answered');
+      const [workerId, reason, error] = await exited;
+      expect(reason).toBe('exited');
+      expect(error).toMatchObject({ workerId, message: `Pool "${kind}s": worker ${workerId} exited: idle and broken` });
+      await replaced;
+      expect(pool.status()).toMatchObject({ workers: 1, idle: 1, restarts: 1 });
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it('that call process.exit fail the pending call with the exit code and are replaced', async () => {
     const pool = await newPool();
     try {
