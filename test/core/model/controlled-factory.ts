@@ -10,23 +10,30 @@ interface Deferred {
   reject(): void;
 }
 
+export interface FactoryPlan {
+  stepFor(call: number): CreateStep;
+  asyncDestroy(id: number): boolean;
+}
+
 /**
  * A factory the test drives: each `create` follows the plan (a worker at once, a throw, or a
- * promise that waits for `settle`), and every `destroy` call is recorded.
+ * promise that waits for `settleCreate`); every `destroy` is recorded and, for some workers,
+ * returns a promise that waits for `settleDestroy`.
  */
 export class ControlledFactory implements WorkerFactory<TestWorker> {
   readonly contexts = new Map<number, WorkerContext>();
   /** Every worker `create` handed to the pool, by id. */
   readonly workers = new Map<number, TestWorker>();
   readonly destroyed = new Map<number, DestroyReason[]>();
-  readonly #deferred = new Map<number, Deferred>();
+  readonly #creates = new Map<number, Deferred>();
+  readonly #destroys = new Map<number, Deferred>();
   #calls = 0;
 
-  constructor(private readonly stepFor: (call: number) => CreateStep) {}
+  constructor(private readonly plan: FactoryPlan) {}
 
   create(ctx: WorkerContext): TestWorker | Promise<TestWorker> {
     this.contexts.set(ctx.id, ctx);
-    const step = this.stepFor(this.#calls++);
+    const step = this.plan.stepFor(this.#calls++);
     if (step === 'fail') throw new Error(`create ${ctx.id} failed`);
     const worker: TestWorker = { id: ctx.id };
     if (step === 'ok') {
@@ -34,7 +41,7 @@ export class ControlledFactory implements WorkerFactory<TestWorker> {
       return worker;
     }
     return new Promise<TestWorker>((resolve, reject) => {
-      this.#deferred.set(ctx.id, {
+      this.#creates.set(ctx.id, {
         resolve: () => {
           this.workers.set(ctx.id, worker);
           resolve(worker);
@@ -44,18 +51,31 @@ export class ControlledFactory implements WorkerFactory<TestWorker> {
     });
   }
 
-  destroy(worker: TestWorker, reason: DestroyReason): void {
+  destroy(worker: TestWorker, reason: DestroyReason): void | Promise<void> {
     const reasons = this.destroyed.get(worker.id) ?? [];
     reasons.push(reason);
     this.destroyed.set(worker.id, reasons);
+    if (!this.plan.asyncDestroy(worker.id)) return;
+    return new Promise<void>((resolve, reject) => {
+      this.#destroys.set(worker.id, { resolve, reject: () => reject(new Error(`destroy ${worker.id} failed`)) });
+    });
   }
 
   /** Ends the pending create of worker `id`. */
-  settle(id: number, ok: boolean): void {
-    const deferred = this.#deferred.get(id);
-    if (deferred === undefined) throw new Error(`no pending create for worker ${id}`);
-    this.#deferred.delete(id);
-    if (ok) deferred.resolve();
-    else deferred.reject();
+  settleCreate(id: number, ok: boolean): void {
+    settle(this.#creates, id, ok);
   }
+
+  /** Ends the pending destroy of worker `id`. */
+  settleDestroy(id: number, ok: boolean): void {
+    settle(this.#destroys, id, ok);
+  }
+}
+
+function settle(pending: Map<number, Deferred>, id: number, ok: boolean): void {
+  const deferred = pending.get(id);
+  if (deferred === undefined) throw new Error(`nothing pending for worker ${id}`);
+  pending.delete(id);
+  if (ok) deferred.resolve();
+  else deferred.reject();
 }

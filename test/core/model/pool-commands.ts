@@ -52,7 +52,8 @@ export class CheckoutCommand implements PoolCommand {
   }
   toString(): string {
     const { block, timeout, signal } = this.spec;
-    return `checkout(${JSON.stringify({ block, timeout: timeout === Infinity ? 'Infinity' : timeout, signal, watchSignal: this.watchSignal })})`;
+    const shown = { block, timeout: timeout === Infinity ? 'Infinity' : timeout, signal, watchSignal: this.watchSignal };
+    return `checkout(${JSON.stringify(shown)})`;
   }
 }
 
@@ -168,12 +169,31 @@ export class SettleCreateCommand implements PoolCommand {
   }
   async run(model: PoolModel, real: PoolHarness): Promise<void> {
     const worker = pick(model.deferred, this.k);
-    real.factory.settle(worker, this.ok);
+    real.factory.settleCreate(worker, this.ok);
     model.settleCreate(worker, this.ok);
     await settle(model, real, `worker ${worker}: create ${this.ok ? 'resolves' : 'rejects'}`);
   }
   toString(): string {
     return `${this.ok ? 'resolve' : 'reject'}Create(pending[${this.k}])`;
+  }
+}
+
+export class SettleDestroyCommand implements PoolCommand {
+  constructor(
+    readonly k: number,
+    readonly ok: boolean,
+  ) {}
+  check(model: Readonly<PoolModel>): boolean {
+    return model.destroying.size > 0;
+  }
+  async run(model: PoolModel, real: PoolHarness): Promise<void> {
+    const worker = pick([...model.destroying], this.k);
+    real.factory.settleDestroy(worker, this.ok);
+    model.settleDestroy(worker);
+    await settle(model, real, `worker ${worker}: destroy ${this.ok ? 'resolves' : 'rejects'}`);
+  }
+  toString(): string {
+    return `${this.ok ? 'resolve' : 'reject'}Destroy(pending[${this.k}])`;
   }
 }
 
@@ -208,27 +228,32 @@ export class StopCommand implements PoolCommand {
 }
 
 const index = fc.nat({ max: 7 });
+/** Three settles in four succeed. */
+const succeeds = fc.nat({ max: 3 }).map((n) => n > 0);
+const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>): fc.WeightedArbitrary<T> => ({ arbitrary, weight });
 
 const checkoutSpec: fc.Arbitrary<CheckoutSpec> = fc.record({
-  block: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
-  timeout: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.constantFrom(...CHECKOUT_TIMEOUTS), weight: 3 }),
+  block: fc.oneof(weighted(4, fc.constant(true)), weighted(1, fc.constant(false))),
+  timeout: fc.oneof(weighted(2, fc.constant(undefined)), weighted(3, fc.constantFrom(...CHECKOUT_TIMEOUTS))),
   signal: fc.oneof(
-    { arbitrary: fc.constant('none' as const), weight: 3 },
-    { arbitrary: fc.constant('live' as const), weight: 3 },
-    { arbitrary: fc.constant('aborted' as const), weight: 1 },
+    weighted(3, fc.constant('none' as const)),
+    weighted(3, fc.constant('live' as const)),
+    weighted(1, fc.constant('aborted' as const)),
   ),
 });
+const releaseHow = fc.constantFrom('release' as const, 'dispose' as const, 'asyncDispose' as const);
 
-/** Every command, weighted towards checkouts, checkins and time. */
+/** Every command, weighted towards checkouts, checkins and time; stop is rare so most runs reach a busy pool first. */
 export const poolCommands: fc.Arbitrary<PoolCommand> = fc.oneof(
-  { arbitrary: fc.tuple(checkoutSpec, fc.boolean()).map(([spec, watch]) => new CheckoutCommand(spec, watch)), weight: 24 },
-  { arbitrary: fc.tuple(index, fc.constantFrom('release' as const, 'dispose' as const, 'asyncDispose' as const)).map(([k, how]) => new ReleaseCommand(k, how)), weight: 18 },
-  { arbitrary: index.map((k) => new DestroyLeaseCommand(k)), weight: 3 },
-  { arbitrary: fc.tuple(index, fc.boolean()).map(([k, destroy]) => new ReleaseEndedCommand(k, destroy)), weight: 3 },
-  { arbitrary: index.map((k) => new ExitCommand(k, true)), weight: 6 },
-  { arbitrary: index.map((k) => new ExitCommand(k, false)), weight: 3 },
-  { arbitrary: index.map((k) => new AbortCommand(k)), weight: 9 },
-  { arbitrary: fc.tuple(index, fc.nat({ max: 3 })).map(([k, n]) => new SettleCreateCommand(k, n > 0)), weight: 9 },
-  { arbitrary: fc.constantFrom(1, 2, 4, 6, 10, 16, 25, 50).map((n) => new AdvanceCommand(n * TICK)), weight: 15 },
-  { arbitrary: fc.constantFrom(...STOP_TIMEOUTS).map((t) => new StopCommand(t)), weight: 1 },
+  weighted(24, fc.tuple(checkoutSpec, fc.boolean()).map(([spec, watch]) => new CheckoutCommand(spec, watch))),
+  weighted(18, fc.tuple(index, releaseHow).map(([k, how]) => new ReleaseCommand(k, how))),
+  weighted(3, index.map((k) => new DestroyLeaseCommand(k))),
+  weighted(3, fc.tuple(index, fc.boolean()).map(([k, destroy]) => new ReleaseEndedCommand(k, destroy))),
+  weighted(6, index.map((k) => new ExitCommand(k, true))),
+  weighted(3, index.map((k) => new ExitCommand(k, false))),
+  weighted(9, index.map((k) => new AbortCommand(k))),
+  weighted(9, fc.tuple(index, succeeds).map(([k, ok]) => new SettleCreateCommand(k, ok))),
+  weighted(3, fc.tuple(index, succeeds).map(([k, ok]) => new SettleDestroyCommand(k, ok))),
+  weighted(15, fc.constantFrom(1, 2, 4, 6, 10, 16, 25, 50).map((n) => new AdvanceCommand(n * TICK))),
+  weighted(1, fc.constantFrom(...STOP_TIMEOUTS).map((t) => new StopCommand(t))),
 );

@@ -41,7 +41,7 @@ export class PoolHarness {
   readonly trace: string[] = [];
 
   constructor(readonly cfg: ModelConfig) {
-    this.factory = new ControlledFactory(cfg.stepFor);
+    this.factory = new ControlledFactory(cfg);
     this.pool = new Pool<TestWorker>({
       name: PoolHarness.NAME,
       factory: this.factory,

@@ -50,7 +50,9 @@ interface Retry {
 }
 
 interface StopState {
-  phase: 'drain' | 'creates' | 'finishing' | 'done';
+  phase: 'drain' | 'creates' | 'finishing' | 'destroys' | 'done';
+  /** The async destroys stop() waits for: those pending when it got there. */
+  destroys: Set<number>;
   due: number;
   readonly deadline: number;
 }
@@ -77,14 +79,14 @@ export class PoolModel {
   now = 0;
   lifecycle: Lifecycle = 'starting';
   closedCode: RejectCode | undefined = undefined;
-  /** Live workers in the order they joined (the engine's `Set` order, used only by stop's sweep). */
+  /** Live workers in the order they joined, as the engine's `Set` keeps them. */
   readonly workers = new Map<number, ModelWorker>();
   /** Idle worker ids, least recently returned first. */
   idle: number[] = [];
   waiting: number[] = [];
   readonly clients: ModelClient[] = [];
   overflow = 0;
-  /** Creates in flight or waiting out a backoff, started after `start()`. */
+  /** Creates the rules started (not `start()`), in flight or waiting out a backoff. */
   slots = 0;
   restarts = 0;
   readonly #restartTimes: number[] = [];
@@ -93,6 +95,8 @@ export class PoolModel {
   readonly creates = new Map<number, ModelCreate>();
   readonly created = new Set<number>();
   readonly destroyed = new Map<number, DestroyReasonName>();
+  /** Workers whose async `destroy` has not settled. */
+  readonly destroying = new Set<number>();
   nextId = 1;
   #calls = 0;
   /** Creation order of lease and retry timers: fake timers break ties by it. */
@@ -149,7 +153,8 @@ export class PoolModel {
   get timerBound(): number {
     const lanes = this.waiting.filter((cid) => this.clients[cid]!.deadline !== Infinity).length;
     const leases = this.held.filter((c) => c.leaseDue !== Infinity).length;
-    const stop = this.stop !== undefined && (this.stop.phase === 'drain' || this.stop.phase === 'creates') && this.stop.due > this.now ? 1 : 0;
+    const phase = this.stop?.phase;
+    const stop = (phase === 'drain' || phase === 'creates') && this.stop!.due > this.now ? 1 : 0;
     const linger = this.cfg.overflowTtl > 0 && this.open ? 1 : 0;
     return lanes + leases + this.retries.length + stop + linger;
   }
@@ -237,8 +242,14 @@ export class PoolModel {
     if (this.stop !== undefined) return;
     if (this.lifecycle !== 'failed') this.#close('draining');
     const deadline = this.busy > 0 || this.creates.size > 0 ? this.now + timeout : 0;
-    this.stop = { phase: 'drain', due: this.now + timeout, deadline };
+    this.stop = { phase: 'drain', due: this.now + timeout, deadline, destroys: new Set() };
     if (this.busy === 0) this.#afterDrain();
+    this.#flush();
+  }
+
+  settleDestroy(id: number): void {
+    if (!this.destroying.delete(id)) throw new Error(`model: no destroy pending for worker ${id}`);
+    this.stop?.destroys.delete(id);
     this.#flush();
   }
 
@@ -438,6 +449,7 @@ export class PoolModel {
     if (i >= 0) this.idle.splice(i, 1);
     if (worker.reserved) this.#deadReserved++;
     this.destroyed.set(worker.id, reason);
+    if (this.cfg.asyncDestroy(worker.id)) this.destroying.add(worker.id);
   }
 
   #reject(client: ModelClient, code: RejectCode): void {
@@ -474,6 +486,11 @@ export class PoolModel {
         continue;
       }
       if (stop?.phase === 'finishing') {
+        stop.phase = 'destroys';
+        stop.destroys = new Set(this.destroying);
+        continue;
+      }
+      if (stop?.phase === 'destroys' && stop.destroys.size === 0) {
         stop.phase = 'done';
         this.lifecycle = 'stopped';
         continue;
