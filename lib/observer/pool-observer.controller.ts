@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Sse, UseGuards, type CanActivate, type MessageEvent, type Type } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { Controller, Get, Header, Res, Sse, UseGuards, type CanActivate, type MessageEvent, type Type } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { tap, type Observable } from 'rxjs';
 import type { PoolObserverSnapshot } from './observed-pool.interface.js';
 import { POOL_OBSERVER_CSP, POOL_OBSERVER_PAGE } from './pool-observer.page.js';
 import { PoolObserver } from './pool-observer.service.js';
@@ -17,8 +18,8 @@ export function createPoolObserverController(path: string, guards: (CanActivate 
     }
 
     @Sse('events')
-    events(): Observable<MessageEvent> {
-      return this.observer.stream();
+    events(@Res({ passthrough: true }) response: object): Observable<MessageEvent> {
+      return this.observer.stream().pipe(tap({ complete: () => closeConnectionAfter(response) }));
     }
 
     @Get('ui')
@@ -32,4 +33,15 @@ export function createPoolObserverController(path: string, guards: (CanActivate 
   }
   if (guards.length > 0) UseGuards(...guards)(PoolObserverController);
   return PoolObserverController;
+}
+
+/**
+ * A stream ends on the server's side only at shutdown. Its keep-alive connection would then
+ * idle until the keep-alive timeout and hold the HTTP server's closing: close it once the
+ * response is sent. (Express and Fastify alike: `raw` is Node's own response.)
+ */
+function closeConnectionAfter(response: object): void {
+  const raw = (response as { raw?: ServerResponse }).raw ?? (response as ServerResponse);
+  const socket = raw.socket;
+  if (socket !== null) raw.once('finish', () => socket.end());
 }
