@@ -14,7 +14,9 @@ export function createClassWorkerFactory<W>(pool: string, workerClass: Type<W>, 
   assertInjectableClass(pool, workerClass);
   return {
     async create(ctx) {
-      const worker = await moduleRef.create(workerClass);
+      const worker = await moduleRef.create(workerClass).catch((error: unknown) => {
+        throw withImportsHint(error, workerClass);
+      });
       await (worker as ClassWorker).onWorkerInit?.(ctx);
       return worker;
     },
@@ -37,6 +39,15 @@ function assertInjectableClass(pool: string, workerClass: unknown): asserts work
       `class ${workerClass.name} has constructor parameters but no decorator, so Nest cannot inject them: add @Injectable()`,
     );
   }
+}
+
+/** Nest's unknown-dependency message speaks of "PoolModule"; say which option fixes it. */
+function withImportsHint(error: unknown, workerClass: Type<unknown>): unknown {
+  if (!(error instanceof Error) || error.constructor.name !== 'UnknownDependenciesException') return error;
+  return new Error(
+    `${workerClass.name} injects a provider the pool's module cannot see: add the module exporting it to the pool's "imports". ${error.message}`,
+    { cause: error },
+  );
 }
 
 function describe(value: unknown): string {
