@@ -122,7 +122,7 @@ describe.each(HTTP_ADAPTERS)('PoolModule start failures on %s', (_, adapter) => 
       imports: [
         PoolModule.forRoot({
           pools: [
-            { name: 'healthy', size: 2, factory: { create: (ctx) => ctx.id, destroy: (id) => void destroyed.push(id) } },
+            { name: 'healthy', size: 2, factory: { create: (ctx) => ctx.id, destroy: (id) => void destroyed.push(id as number) } },
             { name: 'broken', size: 1, factory: { create: () => Promise.reject(new Error('connection refused')) } },
           ],
         }),
@@ -132,11 +132,11 @@ describe.each(HTTP_ADAPTERS)('PoolModule start failures on %s', (_, adapter) => 
     const healthy = registry.get('healthy');
     const app = moduleRef.createNestApplication(adapter());
 
-    const error = await app.init().catch((e: unknown) => e as Error);
+    const error = await app.init().then(() => undefined, (e: unknown) => e as Error);
     await app.close();
 
     expect(error).toBeInstanceOf(PoolFailedError);
-    expect(error.message).toBe('Pool "broken" failed: could not start its workers: connection refused');
+    expect(error?.message).toBe('Pool "broken" failed: could not start its workers: connection refused');
     expect(healthy.status().state).toBe('stopped');
     expect(destroyed.sort()).toEqual([1, 2]);
     expect(registry.list()).toEqual([]);
@@ -153,11 +153,11 @@ describe.each(HTTP_ADAPTERS)('PoolModule start failures on %s', (_, adapter) => 
 
     const app = moduleRef.createNestApplication(adapter());
 
-    const error = await app.init().catch((e: unknown) => e as Error);
+    const error = await app.init().then(() => undefined, (e: unknown) => e as Error);
     await app.close();
 
     expect(error).toBeInstanceOf(PoolFailedError);
-    expect((error as Error).message).toMatch(
+    expect(error?.message).toMatch(
       /^Pool "forgetful" failed: could not start its workers: NeedsJournal injects a provider the pool's module cannot see: add the module exporting it to the pool's "imports"\. Nest can't resolve dependencies of the NeedsJournal \(\?\)\. Please make sure that the argument WorkerJournal/,
     );
   });

@@ -85,6 +85,14 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Why a checkout that cannot wait is refused: POOL_FULL while the pool is busy, POOL_STOPPED once shutdown began. */
+function refusal<W>(pool: Pool<W>): Promise<string | undefined> {
+  return pool.checkout({ block: false }).then(
+    (lease) => void lease.release(),
+    (error: PoolError) => error.code,
+  );
+}
+
 /** Timers that keep the process alive (unref'd ones are not listed). */
 function aliveTimers(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
@@ -106,7 +114,8 @@ describe.each(HTTP_ADAPTERS)('PoolModule shutdown on %s', (_, adapter) => {
     const server = app.getHttpServer();
     const pool = app.get<Pool<RecordingWorker>>(getPoolToken('slow'), { strict: false });
     const journal = app.get(WorkerJournal, { strict: false });
-    gate = app.get(Gate, { strict: false });
+    const opening = app.get(Gate, { strict: false });
+    gate = opening;
 
     // size 1 + maxOverflow 1: two requests hold workers, two wait in the pool's queue
     const inFlight = Promise.all(Array.from({ length: 4 }, () => request(server).get('/work').then((res) => res)));
@@ -116,16 +125,13 @@ describe.each(HTTP_ADAPTERS)('PoolModule shutdown on %s', (_, adapter) => {
     const closing = app.close();
     app = undefined;
     // Shutdown began once the pool refuses checkouts (until then it is just full).
-    await until(async () => {
-      const error = await pool.checkout({ block: false }).then((lease) => lease.release(), (e: PoolError) => e);
-      return error?.code === 'POOL_STOPPED';
-    });
+    await until(async () => (await refusal(pool)) === 'POOL_STOPPED');
     const late = await request(server).get('/work');
     expect(late.status).toBe(503);
     expect(late.body).toMatchObject({ code: 'POOL_STOPPED' });
     expect(pool.status()).toMatchObject({ busy: 2, waiting: 2 });
 
-    gate.open();
+    opening.open();
     const responses = await inFlight;
     await closing;
 
@@ -187,7 +193,7 @@ describe('PoolModule shutdown without HTTP', () => {
     const queued = pool.checkout();
 
     const closing = moduleRef.close();
-    await until(async () => (await pool.checkout({ block: false }).catch((e: PoolError) => e)).code === 'POOL_STOPPED');
+    await until(async () => (await refusal(pool)) === 'POOL_STOPPED');
     a.release();
     b.release();
     (await queued).release();
