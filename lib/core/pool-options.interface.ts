@@ -86,6 +86,9 @@ export interface CheckoutOptions {
 }
 
 export interface StopOptions {
-  /** How long to wait for leases to come back before revoking them, in ms. Default 5000. */
+  /**
+   * How long stop may take, in ms: leases still out then are revoked, and creates or async
+   * destroys still running are no longer waited for. Default 5000.
+   */
   timeout?: number;
 }

@@ -154,25 +154,26 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   async #start(): Promise<void> {
     this.#lifecycle = 'starting';
     this.#starting += this.size;
-    const results = await Promise.allSettled(Array.from({ length: this.size }, () => this.#create()));
-    this.#starting -= this.size;
-    // A worker may have exited while the others were still starting: it was already replaced.
-    const records = results.flatMap((r) => (r.status === 'fulfilled' && r.value.state !== 'dead' ? [r.value] : []));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (this.#lifecycle !== 'starting') {
-      for (const record of records) this.#destroy(record, 'stopped');
-      throw this.#closedError!;
-    }
-    if (failure !== undefined) {
-      for (const record of records) this.#destroy(record, 'stopped');
-      const cause: unknown = failure.reason;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      const error = new PoolFailedError(this.name, `could not start its workers: ${message}`, { cause });
-      this.#close('failed', error);
-      throw error;
-    }
+    // Each worker is offered as it arrives (a checkout made meanwhile gets it); the first
+    // failed create fails the pool, which destroys the workers that did start.
+    await Promise.all(
+      Array.from({ length: this.size }, () =>
+        this.#create().then(
+          (record) => {
+            this.#starting--;
+            this.#offer(record);
+          },
+          (cause: unknown) => {
+            this.#starting--;
+            if (this.#lifecycle !== 'starting') return;
+            const message = cause instanceof Error ? cause.message : String(cause);
+            this.#fail(new PoolFailedError(this.name, `could not start its workers: ${message}`, { cause }));
+          },
+        ),
+      ),
+    );
+    if (this.#lifecycle !== 'starting') throw this.#closedError!;
     this.#lifecycle = 'running';
-    for (const record of records) this.#offer(record);
     this.#stateChanged();
   }
 
@@ -219,7 +220,8 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       return;
     }
     if (this.#lifecycle !== 'failed') this.#close('draining', new PoolStoppedError(this.name));
-    const deadline = this.#busyCount() > 0 || this.#creating.size > 0 ? Date.now() + timeout : 0;
+    // One deadline bounds the whole stop: a lease, a create or a destroy that never ends cannot hang it.
+    const deadline = Date.now() + timeout;
     if (this.#busyCount() > 0) {
       await this.#within(new Promise<void>((resolve) => (this.#onDrained = resolve)), timeout);
       this.#onDrained = undefined;
@@ -232,14 +234,17 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       }
       this.#destroy(record, 'stopped');
     }
-    // Creates in flight end in #offer, which destroys them now; wait for them within the timeout.
+    // Creates in flight end in #offer, which destroys them now.
     if (this.#creating.size > 0) {
       await this.#within(Promise.allSettled([...this.#creating, this.#started]), deadline - Date.now());
     }
-    await Promise.allSettled(this.#destroying);
+    if (this.#destroying.size > 0) {
+      await this.#within(Promise.allSettled(this.#destroying), deadline - Date.now());
+    }
     this.#lifecycle = 'stopped';
     this.#stateChanged();
   }
+
 
   // --- checkout -----------------------------------------------------------------------------
 

@@ -60,11 +60,12 @@ describe('stop', () => {
         destroy: (worker) => new Promise<void>((resolve) => pending.push(() => (destroyed.push(worker.id), resolve()))),
       },
     });
-    await pool.checkout();
+    const held = await pool.checkout();
     factory.holdCreates = true;
     const overflow = pool.checkout();
     let done = false;
-    const stopped = pool.stop({ timeout: 0 }).then(() => (done = true));
+    const stopped = pool.stop({ timeout: 1000 }).then(() => (done = true));
+    held.release();
     await expect(overflow).rejects.toBeInstanceOf(PoolStoppedError);
     factory.releaseCreates();
     await flush();
@@ -72,6 +73,20 @@ describe('stop', () => {
     for (const finish of pending.splice(0)) finish();
     await stopped;
     expect(destroyed.sort()).toEqual([1, 2]);
+  });
+
+  it('a destroy that never settles cannot hang stop past its timeout', async () => {
+    const pool = await startPool({
+      size: 1,
+      factory: { create: (ctx) => factory.create(ctx), destroy: () => new Promise<void>(() => undefined) },
+    });
+    let done = false;
+    const stopped = pool.stop({ timeout: 500 }).then(() => (done = true));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await stopped;
+    expect(pool.status().state).toBe('stopped');
   });
 
   it('is idempotent and safe before start', async () => {

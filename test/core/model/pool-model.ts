@@ -33,8 +33,6 @@ export interface ModelWorker {
   state: 'idle' | 'busy';
   holder: number | undefined;
   returnedAt: number;
-  /** Created by `start()` and not yet handed out: busy, leased to nobody. */
-  reserved: boolean;
 }
 
 interface ModelCreate {
@@ -105,9 +103,8 @@ export class PoolModel {
 
   startPending = true;
   readonly #startIds: number[] = [];
-  #startFailed = false;
-  /** Reserved start workers that died before `start()` handed them out. */
-  #deadReserved = 0;
+  /** Creates of `start()` not settled yet. */
+  #startSlots = 0;
   startOutcome: 'pending' | 'ok' | RejectCode = 'pending';
   stop: StopState | undefined = undefined;
 
@@ -116,6 +113,7 @@ export class PoolModel {
       const id = this.#issueCreate('start');
       this.#startIds.push(id);
     }
+    this.#startSlots = cfg.size;
     this.#flush();
   }
 
@@ -129,9 +127,9 @@ export class PoolModel {
     return this.workers.size - this.idle.length;
   }
 
-  /** Workers on their way (pending start workers, creates in flight, retries): they will serve waiters. */
+  /** Workers on their way (start creates, creates in flight, retries): they will serve waiters. */
   get coming(): number {
-    return (this.startPending ? this.cfg.size - this.#deadReserved : 0) + this.slots;
+    return this.#startSlots + this.slots;
   }
 
   get held(): ModelClient[] {
@@ -154,7 +152,7 @@ export class PoolModel {
     const lanes = this.waiting.filter((cid) => this.clients[cid]!.deadline !== Infinity).length;
     const leases = this.held.filter((c) => c.leaseDue !== Infinity).length;
     const phase = this.stop?.phase;
-    const stop = (phase === 'drain' || phase === 'creates') && this.stop!.due > this.now ? 1 : 0;
+    const stop = (phase === 'drain' || phase === 'creates' || phase === 'destroys') && this.stop!.due > this.now ? 1 : 0;
     const linger = this.cfg.overflowTtl > 0 && this.open ? 1 : 0;
     return lanes + leases + this.retries.length + stop + linger;
   }
@@ -241,7 +239,7 @@ export class PoolModel {
   stopPool(timeout: number): void {
     if (this.stop !== undefined) return;
     if (this.lifecycle !== 'failed') this.#close('draining');
-    const deadline = this.busy > 0 || this.creates.size > 0 ? this.now + timeout : 0;
+    const deadline = this.now + timeout;
     this.stop = { phase: 'drain', due: this.now + timeout, deadline, destroys: new Set() };
     if (this.busy === 0) this.#afterDrain();
     this.#flush();
@@ -329,6 +327,11 @@ export class PoolModel {
     times.push(this.now);
     while (times.length > 0 && times[0]! <= this.now - this.cfg.restartWithinMs) times.shift();
     if (times.length <= this.cfg.maxRestarts) return false;
+    this.#fail();
+    return true;
+  }
+
+  #fail(): void {
     this.#close('failed');
     for (const worker of [...this.workers.values()]) {
       const holder = worker.holder;
@@ -337,7 +340,6 @@ export class PoolModel {
       this.#destroy(worker, 'stopped');
       this.#revoke(this.clients[holder]!, 'POOL_FAILED');
     }
-    return true;
   }
 
   #close(lifecycle: 'draining' | 'failed'): void {
@@ -370,21 +372,22 @@ export class PoolModel {
     let success = ok;
     if (ok) {
       this.created.add(id);
-      const worker: ModelWorker = { id, state: 'busy', holder: undefined, returnedAt: 0, reserved: false };
+      const worker: ModelWorker = { id, state: 'busy', holder: undefined, returnedAt: 0 };
       this.workers.set(id, worker);
       if (create.exitedEarly) {
         this.#destroy(worker, 'exited');
         success = false;
-      } else if (create.kind === 'start') {
-        worker.reserved = true;
       } else {
-        this.slots--;
+        if (create.kind === 'start') this.#startSlots--;
+        else this.slots--;
         this.#offer(worker);
         return;
       }
     }
     if (create.kind === 'start') {
-      if (!success) this.#startFailed = true;
+      // The first failed start create fails the pool.
+      this.#startSlots--;
+      if (this.lifecycle === 'starting') this.#fail();
       return;
     }
     // A failed create: retried after the backoff, unless the pool closed or just failed because of it.
@@ -408,24 +411,12 @@ export class PoolModel {
 
   #completeStart(): void {
     this.startPending = false;
-    this.#deadReserved = 0;
-    const records: ModelWorker[] = [];
-    for (const id of this.#startIds) {
-      const worker = this.workers.get(id);
-      if (worker?.reserved === true) {
-        worker.reserved = false;
-        records.push(worker);
-      }
-    }
-    if (this.lifecycle !== 'starting' || this.#startFailed) {
-      for (const worker of records) this.#destroy(worker, 'stopped');
-      if (this.lifecycle === 'starting') this.#close('failed');
+    if (this.lifecycle !== 'starting') {
       this.startOutcome = this.closedCode!;
       return;
     }
     this.lifecycle = 'running';
     this.startOutcome = 'ok';
-    for (const worker of records) this.#offer(worker);
   }
 
   #afterDrain(): void {
@@ -447,7 +438,6 @@ export class PoolModel {
     if (!this.workers.delete(worker.id)) throw new Error(`model: worker ${worker.id} destroyed twice`);
     const i = this.idle.indexOf(worker.id);
     if (i >= 0) this.idle.splice(i, 1);
-    if (worker.reserved) this.#deadReserved++;
     this.destroyed.set(worker.id, reason);
     if (this.cfg.asyncDestroy(worker.id)) this.destroying.add(worker.id);
   }
@@ -488,9 +478,10 @@ export class PoolModel {
       if (stop?.phase === 'finishing') {
         stop.phase = 'destroys';
         stop.destroys = new Set(this.destroying);
+        stop.due = stop.deadline;
         continue;
       }
-      if (stop?.phase === 'destroys' && stop.destroys.size === 0) {
+      if (stop?.phase === 'destroys' && (stop.destroys.size === 0 || stop.due <= this.now)) {
         stop.phase = 'done';
         this.lifecycle = 'stopped';
         continue;
@@ -518,7 +509,7 @@ export class PoolModel {
       events.push({ due, cls: 'linger', seq: 0, fire: () => this.#linger() });
     }
     const stop = this.stop;
-    if (stop !== undefined && (stop.phase === 'drain' || stop.phase === 'creates')) {
+    if (stop !== undefined && (stop.phase === 'drain' || stop.phase === 'creates' || stop.phase === 'destroys')) {
       events.push({ due: stop.due, cls: 'stop', seq: 0, fire: () => undefined });
     }
     let next: TimedEvent | undefined;
