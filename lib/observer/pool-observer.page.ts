@@ -36,6 +36,7 @@ header h1 span { color: #9aa3b5; font-weight: 400; }
 .state[data-state="failed"] { background: #d63b3b; color: #fff; }
 .stats { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 8px 0 10px; color: var(--muted); font-size: 12px; }
 .stats b { color: var(--ink); font-weight: 600; }
+.totals { margin: 8px 0 0; }
 .tiles { display: flex; flex-wrap: wrap; gap: 6px; min-height: 38px; }
 .tile { width: 38px; height: 38px; border-radius: 7px; display: flex; align-items: center; justify-content: center;
   font: 600 12px/1 ui-monospace, SFMono-Regular, Menlo, monospace; color: #fff; background: var(--idle); transition: background-color .15s; }
@@ -57,9 +58,10 @@ header h1 span { color: #9aa3b5; font-weight: 400; }
 const SCRIPT = String.raw`
 (function () {
   'use strict';
-  var WINDOW_MS = 60000;
+  var CHART_POINTS = 100;
   var MAX_DOTS = 40;
   var LOG_SIZE = 6;
+  var MIN_SLOTS = 30;
   var root = document.getElementById('pools');
   var connection = document.getElementById('connection');
   var pools = new Map();
@@ -92,15 +94,16 @@ const SCRIPT = String.raw`
     var queue = el('div', 'queue');
     queueRow.append(queue);
     var chartRow = el('div', 'section');
-    var chartLabel = el('span', '', 'wait time, last 60 s');
+    var chartLabel = el('span');
     chartRow.append(chartLabel);
     var chart = svg('svg', { class: 'chart', viewBox: '0 0 300 64', preserveAspectRatio: 'none' });
+    var totals = el('div', 'stats totals');
     var log = el('ul', 'log');
-    card.append(title, stats, tiles, queueRow, chartRow, chart, log);
+    card.append(title, stats, tiles, queueRow, chartRow, chart, totals, log);
     var empty = root.querySelector('.empty');
     if (empty) empty.remove();
     root.append(card);
-    pool = { card: card, state: state, stats: stats, tiles: tiles, queue: queue, chart: chart, chartLabel: chartLabel, log: log, series: [], events: [], data: null };
+    pool = { card: card, state: state, stats: stats, totals: totals, tiles: tiles, queue: queue, chart: chart, chartLabel: chartLabel, log: log, series: [], events: [], data: null };
     pools.set(name, pool);
     return pool;
   }
@@ -133,9 +136,13 @@ const SCRIPT = String.raw`
       stat('busy', d.busy),
       stat('idle', d.idle),
       stat('waiting', d.waiting),
-      stat('restarts', d.restarts),
+      stat('restarts', d.restarts)
+    );
+    pool.totals.replaceChildren(
       stat('checkouts', d.totals.checkouts),
-      stat('timeouts', d.totals.timeouts)
+      stat('timeouts', d.totals.timeouts),
+      stat('aborts', d.totals.aborts),
+      stat('exits', d.totals.exits)
     );
     var tiles = d.workerStates.map(function (worker) {
       var tile = el('div', 'tile', worker.id === null ? '\u00b7' : String(worker.id));
@@ -152,7 +159,7 @@ const SCRIPT = String.raw`
     pool.queue.replaceChildren.apply(pool.queue, dots);
     pool.queue.dataset.waiting = String(d.waiting);
     renderLog(pool);
-    renderChart(pool, performance.now());
+    renderChart(pool);
   }
 
   function describe(event) {
@@ -177,23 +184,25 @@ const SCRIPT = String.raw`
     }));
   }
 
-  function renderChart(pool, now) {
-    var points = pool.series.filter(function (point) { return now - point.t <= WINDOW_MS; });
-    pool.series = points;
-    var top = 1;
+  /** One bar per update that granted checkouts, newest on the right: mean in front, max behind. */
+  function renderChart(pool) {
+    var points = pool.series;
+    var slot = 300 / Math.max(points.length, MIN_SLOTS);
+    var top = 0;
     points.forEach(function (point) { top = Math.max(top, point.max); });
     var bars = [];
-    points.forEach(function (point) {
-      var x = 300 * (1 - (now - point.t) / WINDOW_MS);
-      var h = Math.max(1, 60 * point.max / top);
-      var m = Math.max(1, 60 * point.mean / top);
-      bars.push(svg('rect', { class: 'max', x: x.toFixed(1), y: (62 - h).toFixed(1), width: 2.5, height: h.toFixed(1) }));
-      bars.push(svg('rect', { class: 'mean', x: x.toFixed(1), y: (62 - m).toFixed(1), width: 2.5, height: m.toFixed(1) }));
+    points.forEach(function (point, i) {
+      var x = (300 - slot * (points.length - i)).toFixed(1);
+      var width = (slot * 0.8).toFixed(1);
+      var h = Math.max(1, top > 0 ? 60 * point.max / top : 0);
+      var m = Math.max(1, top > 0 ? 60 * point.mean / top : 0);
+      bars.push(svg('rect', { class: 'max', x: x, y: (62 - h).toFixed(1), width: width, height: h.toFixed(1) }));
+      bars.push(svg('rect', { class: 'mean', x: x, y: (62 - m).toFixed(1), width: width, height: m.toFixed(1) }));
     });
     pool.chart.replaceChildren.apply(pool.chart, bars);
     pool.chartLabel.textContent = points.length === 0
-      ? 'wait time, last 60 s: no checkout'
-      : 'wait time, last 60 s (mean, max; top ' + Math.round(top * 10) / 10 + ' ms)';
+      ? 'wait time: no checkout yet'
+      : 'wait time, mean and max per update: up to ' + top + ' ms';
   }
 
   function onSnapshot(message) {
@@ -210,11 +219,11 @@ const SCRIPT = String.raw`
 
   function onUpdate(message) {
     var update = JSON.parse(message.data);
-    var now = performance.now();
     update.pools.forEach(function (change) {
       var pool = entry(change.pool.name);
       pool.data = change.pool;
-      if (change.wait) pool.series.push({ t: now, mean: change.wait.mean, max: change.wait.max });
+      if (change.wait) pool.series.push({ mean: change.wait.mean, max: change.wait.max });
+      if (pool.series.length > CHART_POINTS) pool.series.shift();
       change.events.forEach(function (event) {
         if (describe(event) !== null) pool.events.unshift(event);
       });
@@ -233,10 +242,6 @@ const SCRIPT = String.raw`
     connection.dataset.state = closed ? 'closed' : 'reconnecting';
     connection.textContent = closed ? 'disconnected' : 'reconnecting';
   };
-  setInterval(function () {
-    var now = performance.now();
-    pools.forEach(function (pool) { renderChart(pool, now); });
-  }, 1000);
 })();
 `;
 

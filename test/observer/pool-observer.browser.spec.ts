@@ -1,0 +1,228 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Pool, PoolRegistry, UsePoolWorker, type Lease, type WorkerContext } from 'nestjs-pool';
+import { PoolObserverModule } from 'nestjs-pool/observer';
+
+/** Debian's chromium package (`.ci/run` installs it); playwright-core downloads no browser. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
+/** Upper bound for the page to show a change; it shows it within an update (100 ms) when all goes well. */
+const SHOWN = { timeout: 10_000 };
+
+const gate = {
+  open: (): void => undefined,
+  opened: Promise.resolve(),
+  close(): void {
+    this.opened = new Promise((resolve) => (this.open = resolve));
+  },
+};
+
+@Controller()
+class WorkController {
+  @Get('hold')
+  @UsePoolWorker('db', { timeout: 10_000 })
+  async hold(): Promise<string> {
+    await gate.opened;
+    return 'done';
+  }
+}
+
+/** A pool whose workers the test can crash and whose creates it can hold back. */
+function testPool(name: string, size: number, maxOverflow: number) {
+  const contexts = new Map<number, WorkerContext>();
+  let creates: Promise<void> | undefined;
+  const pool = new Pool<number>({
+    name,
+    size,
+    maxOverflow,
+    restart: { maxRestarts: 10, withinMs: 60_000, backoff: 0 },
+    factory: {
+      create: async (ctx) => {
+        if (creates !== undefined) await creates;
+        contexts.set(ctx.id, ctx);
+        return ctx.id;
+      },
+    },
+  });
+  return {
+    pool,
+    crash: (id: number) => contexts.get(id)!.exit(new Error('crashed')),
+    holdCreates(): () => void {
+      let open!: () => void;
+      creates = new Promise((resolve) => (open = resolve));
+      return () => {
+        creates = undefined;
+        open();
+      };
+    },
+  };
+}
+
+describe('the observer page in Chromium', () => {
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    profile = mkdtempSync(join(tmpdir(), 'pool-observer-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1100, height: 760 },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  describe.each([
+    ['Express', () => new ExpressAdapter()],
+    ['Fastify', () => new FastifyAdapter()],
+  ] as [string, () => AbstractHttpAdapter][])('served by %s', (name, adapter) => {
+    let app: INestApplication;
+    let registry: PoolRegistry;
+    let db: ReturnType<typeof testPool>;
+    let jobs: ReturnType<typeof testPool>;
+    let page: Page;
+    let base: string;
+    const pageErrors: string[] = [];
+    const leases: Lease<number>[] = [];
+
+    beforeEach(async () => {
+      gate.close();
+      registry = new PoolRegistry();
+      db = testPool('db', 4, 2);
+      jobs = testPool('jobs', 3, 0);
+      registry.register(db.pool);
+      registry.register(jobs.pool);
+
+      @Global()
+      @Module({ providers: [{ provide: PoolRegistry, useValue: registry }], exports: [PoolRegistry] })
+      class RegistryModule {}
+
+      const moduleRef = await Test.createTestingModule({
+        imports: [RegistryModule, PoolObserverModule.forRoot({ enabled: true })],
+        controllers: [WorkController],
+      }).compile();
+      // Chromium keeps spare connections open, which would hold the server's closing.
+      app = moduleRef.createNestApplication(adapter(), { logger: false, forceCloseConnections: true });
+      await app.listen(0, '127.0.0.1');
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      // Started once the observer watches: it knows every worker by id.
+      await Promise.all([db.pool.start(), jobs.pool.start()]);
+
+      page = await browser.newPage();
+      pageErrors.length = 0;
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+    });
+
+    afterEach(async () => {
+      gate.open();
+      for (const lease of leases.splice(0)) lease.release();
+      await page.close();
+      await app.close();
+      await registry.stopAll({ timeout: 0 });
+    });
+
+    const tile = (pool: string, selector = '') => page.locator(`.pool[data-pool="${pool}"] .tile${selector}`);
+
+    it('draws the workers live: a tile turns busy while a request holds its worker, and back', async () => {
+      await page.goto(`${base}/pool-observer/ui`);
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="idle"]').length === 4 &&
+          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="idle"]').length === 3,
+        undefined,
+        SHOWN,
+      );
+      expect(await page.locator('#connection').textContent()).toBe('live');
+
+      const checkout = once(db.pool, 'checkout');
+      const request = fetch(`${base}/hold`);
+      const [lease] = (await checkout) as [Lease<number>];
+      await tile('db', `[data-worker-id="${lease.workerId}"][data-state="busy"]`).waitFor(SHOWN);
+      expect(await tile('db', '[data-state="busy"]').count()).toBe(1);
+
+      gate.open();
+      expect(await (await request).text()).toBe('done');
+      await tile('db', `[data-worker-id="${lease.workerId}"][data-state="idle"]`).waitFor(SHOWN);
+      expect(await tile('db', '[data-state="idle"]').count()).toBe(4);
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('shows overflow, the queue, starting and dead workers, and the wait times', async () => {
+      await page.goto(`${base}/pool-observer/ui`);
+      await tile('db').nth(3).waitFor(SHOWN);
+
+      // Clients that queue until the page has shown them waiting, one update each: the chart's bars.
+      const queue = (waiting: number) => page.locator(`.pool[data-pool="db"] .queue[data-waiting="${waiting}"]`);
+      leases.push(...(await Promise.all(Array.from({ length: 6 }, () => db.pool.checkout()))));
+      for (let round = 0; round < 8; round++) {
+        const queued = db.pool.checkout({ timeout: 10_000 });
+        await queue(1).waitFor(SHOWN);
+        leases.shift()!.release();
+        leases.push(await queued);
+        await queue(0).waitFor(SHOWN);
+      }
+      expect(await page.locator('.pool[data-pool="db"] .chart rect.max').count()).toBeGreaterThanOrEqual(8);
+      const waiting = [db.pool.checkout({ timeout: 10_000 }), db.pool.checkout({ timeout: 10_000 })];
+      const job = await jobs.pool.checkout();
+      leases.push(job);
+      const openCreates = jobs.holdCreates(); // the replacement stays starting
+      jobs.crash(job.workerId === 1 ? 2 : 1); // an idle one
+
+      await page.locator('.pool[data-pool="db"] .queue[data-waiting="2"]').waitFor(SHOWN);
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="overflow"]').length === 2 &&
+          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="starting"]').length === 1 &&
+          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="dead"]').length === 1,
+        undefined,
+        SHOWN,
+      );
+      expect(await tile('db', '[data-state="busy"]').count()).toBe(4);
+      expect(await page.locator('.pool[data-pool="db"] .state').textContent()).toBe('full');
+      expect(await page.locator('.pool[data-pool="jobs"] .log').textContent()).toContain('exited: exited');
+      await page.locator('body').screenshot({ path: join(SCREENSHOTS, `observer-${name.toLowerCase()}.png`) });
+
+      openCreates();
+      for (const lease of leases.splice(0)) lease.release();
+      for (const waiter of waiting) (await waiter).release();
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="idle"]').length === 4 &&
+          document.querySelectorAll('.pool[data-pool="db"] .tile:not([data-state="idle"])').length === 0,
+        undefined,
+        SHOWN,
+      );
+      expect(pageErrors).toEqual([]);
+    });
+  });
+});
