@@ -86,9 +86,8 @@ export interface CheckoutOptions {
 }
 
 export interface StopOptions {
-  /**
-   * How long stop may take, in ms: leases still out then are revoked, and creates or async
-   * destroys still running are no longer waited for. Default 5000.
-   */
+  /** How long to wait for leases (and creates in flight) before revoking them, in ms. Default 5000. */
   timeout?: number;
+  /** How long to wait for async `destroy`s once every worker was destroyed, in ms. Default 5000. */
+  destroyTimeout?: number;
 }

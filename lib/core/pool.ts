@@ -210,17 +210,20 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
    * come back, then revokes the rest; resolves once every worker was destroyed exactly once.
    */
   stop(options?: StopOptions): Promise<void> {
-    return (this.#stopped ??= this.#stop(options?.timeout ?? DEFAULT_STOP_TIMEOUT));
+    return (this.#stopped ??= this.#stop(
+      options?.timeout ?? DEFAULT_STOP_TIMEOUT,
+      options?.destroyTimeout ?? DEFAULT_STOP_TIMEOUT,
+    ));
   }
 
-  async #stop(timeout: number): Promise<void> {
+  async #stop(timeout: number, destroyTimeout: number): Promise<void> {
     if (this.#lifecycle === 'new') {
       this.#lifecycle = 'stopped';
       this.#stateChanged();
       return;
     }
     if (this.#lifecycle !== 'failed') this.#close('draining', new PoolStoppedError(this.name));
-    // One deadline bounds the whole stop: a lease, a create or a destroy that never ends cannot hang it.
+    // Bounded waits only: a lease, a create or a destroy that never ends cannot hang stop.
     const deadline = Date.now() + timeout;
     if (this.#busyCount() > 0) {
       await this.#within(new Promise<void>((resolve) => (this.#onDrained = resolve)), timeout);
@@ -238,9 +241,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     if (this.#creating.size > 0) {
       await this.#within(Promise.allSettled([...this.#creating, this.#started]), deadline - Date.now());
     }
-    if (this.#destroying.size > 0) {
-      await this.#within(Promise.allSettled(this.#destroying), deadline - Date.now());
-    }
+    if (this.#destroying.size > 0) await this.#within(Promise.allSettled(this.#destroying), destroyTimeout);
     this.#lifecycle = 'stopped';
     this.#stateChanged();
   }

@@ -64,7 +64,7 @@ describe('stop', () => {
     factory.holdCreates = true;
     const overflow = pool.checkout();
     let done = false;
-    const stopped = pool.stop({ timeout: 1000 }).then(() => (done = true));
+    const stopped = pool.stop({ timeout: 0 }).then(() => (done = true));
     held.release();
     await expect(overflow).rejects.toBeInstanceOf(PoolStoppedError);
     factory.releaseCreates();
@@ -75,13 +75,13 @@ describe('stop', () => {
     expect(destroyed.sort()).toEqual([1, 2]);
   });
 
-  it('a destroy that never settles cannot hang stop past its timeout', async () => {
+  it('a destroy that never settles cannot hang stop past its destroyTimeout', async () => {
     const pool = await startPool({
       size: 1,
       factory: { create: (ctx) => factory.create(ctx), destroy: () => new Promise<void>(() => undefined) },
     });
     let done = false;
-    const stopped = pool.stop({ timeout: 500 }).then(() => (done = true));
+    const stopped = pool.stop({ timeout: 0, destroyTimeout: 500 }).then(() => (done = true));
     await jest.advanceTimersByTimeAsync(499);
     expect(done).toBe(false);
     await jest.advanceTimersByTimeAsync(1);

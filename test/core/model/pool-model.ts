@@ -63,6 +63,9 @@ interface TimedEvent {
   readonly fire: () => void;
 }
 
+/** `stop()`'s default `destroyTimeout`. */
+const DESTROY_TIMEOUT = 5000;
+
 const OPEN: ReadonlySet<Lifecycle> = new Set(['starting', 'running']);
 
 /**
@@ -478,7 +481,7 @@ export class PoolModel {
       if (stop?.phase === 'finishing') {
         stop.phase = 'destroys';
         stop.destroys = new Set(this.destroying);
-        stop.due = stop.deadline;
+        stop.due = this.now + DESTROY_TIMEOUT;
         continue;
       }
       if (stop?.phase === 'destroys' && (stop.destroys.size === 0 || stop.due <= this.now)) {
