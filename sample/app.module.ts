@@ -1,13 +1,34 @@
-import { Controller, Get, Module } from '@nestjs/common';
-import { Pool } from 'nestjs-pool';
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PoolModule } from 'nestjs-pool';
+import { PoolErrorFilter } from './common/pool-error.filter.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { PoolsModule } from './pools/pools.module.js';
+import { QUOTES_POOL } from './pools.constants.js';
+import { QuotesModule } from './quotes/quotes.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { UpstreamModule } from './upstream/upstream.module.js';
+import { UpstreamClient } from './upstream/upstream-client.worker.js';
 
-@Controller()
-class AppController {
-  @Get('pools')
-  pools(): string {
-    return Pool.name;
-  }
-}
-
-@Module({ controllers: [AppController] })
+/**
+ * The upstream accepts UPSTREAM_CONCURRENCY (4) calls at once. The quotes pool may use up to
+ * 3 sessions (2 + 1 overflow) and the reports pool 1, so together they never go past it, and
+ * quotes, the important traffic, get three times the capacity of reports.
+ */
+@Module({
+  imports: [
+    PoolModule.forRoot({
+      isGlobal: true,
+      shutdownTimeout: 10_000,
+      defaults: { checkoutTimeout: 2_000, maxWaiting: 100 },
+      pools: [{ name: QUOTES_POOL, worker: UpstreamClient, imports: [UpstreamModule], size: 2, maxOverflow: 1 }],
+    }),
+    AppConfigModule,
+    UpstreamModule,
+    QuotesModule,
+    ReportsModule,
+    PoolsModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: PoolErrorFilter }],
+})
 export class AppModule {}

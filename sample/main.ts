@@ -1,12 +1,16 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
+  // Pools start while the app initialises: it listens only once every worker is up.
   const app = await NestFactory.create(AppModule);
+  // On SIGTERM / SIGINT: requests in flight finish, new checkouts are refused, pools drain.
   app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3000));
-  console.log(`Sample app listening on ${await app.getUrl()}`);
+  await app.listen(app.get(AppConfig).port);
+  Logger.log(`Listening on ${await app.getUrl()}`, 'Sample');
 }
 
 void bootstrap();
