@@ -1,11 +1,15 @@
 import genericPool from 'generic-pool';
 
-/** generic-pool 3 with its acquire timeout on (it arms a timer for every acquire). */
-export async function create({ size, timeout }) {
+/** generic-pool 3 as most use it: defaults, so no acquire timeout (its fastest configuration). */
+export function create({ size }) {
+  return createGenericPool(size, undefined);
+}
+
+export async function createGenericPool(size, acquireTimeoutMillis) {
   let next = 0;
   const pool = genericPool.createPool(
     { create: async () => ({ id: ++next }), destroy: async () => undefined },
-    { min: size, max: size, acquireTimeoutMillis: timeout === Infinity ? undefined : timeout },
+    { min: size, max: size, acquireTimeoutMillis },
   );
   await pool.ready();
   return {

@@ -1,5 +1,5 @@
 /**
- * Contenders by name. Each module exports `create({ size, timeout })`, resolving once `size`
+ * Contenders by name. Each pool module exports `create({ size, timeout })`, resolving once `size`
  * instant resources are ready, to an adapter:
  *   client()         a token for one client, passed to every acquire of that client
  *   acquire(client)  a promise of a handle (rejects after `timeout` ms of waiting)
@@ -10,6 +10,7 @@
 export const contenders = {
   ours: () => import('./ours.mjs'),
   'generic-pool': () => import('./generic-pool.mjs'),
+  'generic-pool+timer': () => import('./generic-pool-timer.mjs'),
   tarn: () => import('./tarn.mjs'),
   floor: () => import('./floor.mjs'),
   'floor+timer': () => import('./floor-timer.mjs'),

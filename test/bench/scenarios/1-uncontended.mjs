@@ -1,7 +1,7 @@
 /** One client checking out and in as fast as it can: the cost of the pool's fast path. */
 export const scenario = {
   title: 'Uncontended checkout + checkin, pool of 10, instant resources',
-  contenders: ['ours', 'generic-pool', 'tarn', 'floor', 'floor+timer'],
+  contenders: ['ours', 'generic-pool', 'generic-pool+timer', 'tarn', 'floor', 'floor+timer'],
   metrics: { opsPerSec: { label: 'ops/s', format: 'rate', better: 'higher' } },
   targets: [
     { metric: 'opsPerSec', vs: 'generic-pool', min: 3 },

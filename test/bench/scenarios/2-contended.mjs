@@ -12,7 +12,7 @@ const HOLDS = {
 export const scenario = {
   title: `Contended: ${CLIENTS} clients x ${CHECKOUTS} checkouts, pool of ${SIZE}`,
   variants: Object.keys(HOLDS).map((hold) => ({ id: hold, label: `hold one ${hold}` })),
-  contenders: ['ours', 'generic-pool', 'tarn', 'floor', 'floor+timer'],
+  contenders: ['ours', 'generic-pool', 'generic-pool+timer', 'tarn', 'floor', 'floor+timer'],
   metrics: {
     opsPerSec: { label: 'ops/s', format: 'rate', better: 'higher' },
     p50: { label: 'p50 wait', format: 'ms', better: 'lower' },

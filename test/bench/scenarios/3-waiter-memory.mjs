@@ -5,7 +5,7 @@ const WAITERS = 100_000;
 /** What one queued client costs in heap, with the default checkout timeout (5 s) on. */
 export const scenario = {
   title: `Memory per queued waiter: ${WAITERS / 1000}k waiters on a held pool of 1, timeout on`,
-  contenders: ['ours', 'generic-pool', 'tarn', 'floor', 'floor+timer'],
+  contenders: ['ours', 'generic-pool', 'generic-pool+timer', 'tarn', 'floor', 'floor+timer'],
   nodeFlags: ['--expose-gc'],
   metrics: { bytesPerWaiter: { label: 'heap per waiter', format: 'bytes', better: 'lower' } },
   targets: [{ metric: 'bytesPerWaiter', max: 250 }],

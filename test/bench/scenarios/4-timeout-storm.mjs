@@ -8,7 +8,7 @@ const RESIDUE = 100 * 1024;
 /** 10k clients time out together on a held pool: how late the last one hears, and what is left. */
 export const scenario = {
   title: `Timeout storm: ${WAITERS / 1000}k waiters, ${TIMEOUT} ms timeout, held pool of 1`,
-  contenders: ['ours', 'generic-pool', 'tarn', 'floor+timer'],
+  contenders: ['ours', 'generic-pool+timer', 'tarn', 'floor+timer'],
   nodeFlags: ['--expose-gc'],
   metrics: {
     lateMs: { label: 'last rejection after its deadline', format: 'ms', better: 'lower' },
