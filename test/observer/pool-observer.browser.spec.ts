@@ -27,6 +27,11 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
+/** What the predicates run in the page use of it (the tests compile without the DOM's types). */
+interface BrowserWindow {
+  document: { querySelectorAll(selector: string): { length: number } };
+}
+
 /** Upper bound for the page to show a change; it shows it within an update (100 ms) when all goes well. */
 const SHOWN = { timeout: 10_000 };
 
@@ -152,16 +157,18 @@ describe('the observer page in Chromium', () => {
     });
 
     const tile = (pool: string, selector = '') => page.locator(`.pool[data-pool="${pool}"] .tile${selector}`);
+    /** Waits until the page shows exactly `count` tiles of `pool` that match `selector`. */
+    const showsTiles = (pool: string, selector: string, count: number) =>
+      page.waitForFunction(
+        ([query, expected]) => (globalThis as unknown as BrowserWindow).document.querySelectorAll(query).length === expected,
+        [`.pool[data-pool="${pool}"] .tile${selector}`, count] as const,
+        SHOWN,
+      );
 
     it('draws the workers live: a tile turns busy while a request holds its worker, and back', async () => {
       await page.goto(`${base}/pool-observer/ui`);
-      await page.waitForFunction(
-        () =>
-          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="idle"]').length === 4 &&
-          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="idle"]').length === 3,
-        undefined,
-        SHOWN,
-      );
+      await showsTiles('db', '[data-state="idle"]', 4);
+      await showsTiles('jobs', '[data-state="idle"]', 3);
       expect(await page.locator('#connection').textContent()).toBe('live');
 
       const checkout = once(db.pool, 'checkout');
@@ -199,14 +206,9 @@ describe('the observer page in Chromium', () => {
       jobs.crash(job.workerId === 1 ? 2 : 1); // an idle one
 
       await page.locator('.pool[data-pool="db"] .queue[data-waiting="2"]').waitFor(SHOWN);
-      await page.waitForFunction(
-        () =>
-          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="overflow"]').length === 2 &&
-          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="starting"]').length === 1 &&
-          document.querySelectorAll('.pool[data-pool="jobs"] .tile[data-state="dead"]').length === 1,
-        undefined,
-        SHOWN,
-      );
+      await showsTiles('db', '[data-state="overflow"]', 2);
+      await showsTiles('jobs', '[data-state="starting"]', 1);
+      await showsTiles('jobs', '[data-state="dead"]', 1);
       expect(await tile('db', '[data-state="busy"]').count()).toBe(4);
       expect(await page.locator('.pool[data-pool="db"] .state').textContent()).toBe('full');
       expect(await page.locator('.pool[data-pool="jobs"] .log').textContent()).toContain('exited: exited');
@@ -215,13 +217,8 @@ describe('the observer page in Chromium', () => {
       openCreates();
       for (const lease of leases.splice(0)) lease.release();
       for (const waiter of waiting) (await waiter).release();
-      await page.waitForFunction(
-        () =>
-          document.querySelectorAll('.pool[data-pool="db"] .tile[data-state="idle"]').length === 4 &&
-          document.querySelectorAll('.pool[data-pool="db"] .tile:not([data-state="idle"])').length === 0,
-        undefined,
-        SHOWN,
-      );
+      await showsTiles('db', '[data-state="idle"]', 4);
+      await showsTiles('db', ':not([data-state="idle"])', 0);
       expect(pageErrors).toEqual([]);
     });
   });
