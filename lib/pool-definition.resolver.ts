@@ -21,8 +21,9 @@ const WORKER_SOURCES: readonly WorkerSource[] = [
 const MODULE_ONLY_OPTIONS = new Set(['imports', ...WORKER_SOURCES.map((source) => source.option)]);
 
 /**
- * Turns a module pool definition into the engine's options: `defaults` under the pool's own
- * options (`restart` merged key by key), and the worker source turned into a factory.
+ * Turns a module pool definition into the engine's options: `defaults` under the options the
+ * pool sets (an option set to `undefined` counts as not set; `restart` is merged key by key),
+ * and the worker source turned into a factory.
  */
 export function resolvePoolDefinition(
   definition: PoolDefinition,
@@ -30,17 +31,21 @@ export function resolvePoolDefinition(
   moduleRef: ModuleRef,
 ): PoolOptions<unknown> {
   const name = definition.name;
-  const merged = { ...defaults, ...definition } as PoolDefinition;
-  if (defaults?.restart !== undefined || definition.restart !== undefined) {
-    merged.restart = { ...defaults?.restart, ...definition.restart };
-  }
-  const record = merged as unknown as Record<string, unknown>;
-  const sources = WORKER_SOURCES.filter((source) => record[source.option] !== undefined);
-  const options = WORKER_SOURCES.map((source) => `"${source.option}"`).join(' or ');
-  if (sources.length === 0) throw new PoolConfigError(name, 'worker', `is missing: set ${options}`);
+  const own = Object.entries(definition).filter(([, value]) => value !== undefined);
+  const merged: Record<string, unknown> = { ...defaults, ...Object.fromEntries(own) };
+  if (isObject(defaults?.restart) && isObject(definition.restart)) merged.restart = { ...defaults.restart, ...definition.restart };
+
+  const sources = WORKER_SOURCES.filter((source) => merged[source.option] !== undefined);
+  const choices = WORKER_SOURCES.map((source) => `"${source.option}"`).join(' or ');
+  if (sources.length === 0) throw new PoolConfigError(name, 'worker', `is missing: set ${choices}`);
   if (sources.length > 1) {
-    throw new PoolConfigError(name, sources[1]!.option, `cannot be combined with "${sources[0]!.option}": set only one of ${options}`);
+    throw new PoolConfigError(name, sources[1]!.option, `cannot be combined with "${sources[0]!.option}": set only one of ${choices}`);
   }
-  const engineOptions = Object.fromEntries(Object.entries(record).filter(([key]) => !MODULE_ONLY_OPTIONS.has(key)));
-  return { ...engineOptions, name, factory: sources[0]!.factory(merged, moduleRef) } as PoolOptions<unknown>;
+  const engineOptions = Object.fromEntries(Object.entries(merged).filter(([key]) => !MODULE_ONLY_OPTIONS.has(key)));
+  const factory = sources[0]!.factory(merged as unknown as PoolDefinition, moduleRef);
+  return { ...engineOptions, name, factory };
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
 }

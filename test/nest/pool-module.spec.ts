@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication, Module, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { getPoolToken, InjectPool, Pool, PoolModule, PoolRegistry, type PoolStatus } from 'nestjs-pool';
+import { getPoolToken, InjectPool, Pool, PoolModule, PoolRegistry, type PoolStatus, type WorkerContext } from 'nestjs-pool';
 import { HTTP_ADAPTERS, initApp } from './support/http-adapters.js';
 import { JournalModule, RecordingWorker, WorkerJournal } from './support/recording-worker.js';
 
@@ -104,11 +104,26 @@ describe.each(HTTP_ADAPTERS)('PoolModule on %s', (_, adapter) => {
   });
 
   it('applies forRoot defaults to every pool unless the pool sets its own', async () => {
-    await start([PoolModule.forRoot({ defaults: { checkoutTimeout: 1234, maxOverflow: 0 }, pools: [rootPool] }), FeatureModule]);
+    const contexts: WorkerContext[] = [];
+    await start([
+      PoolModule.forRoot({ defaults: { checkoutTimeout: 1234, maxOverflow: 0, restart: { maxRestarts: 0 } }, pools: [rootPool] }),
+      FeatureModule,
+      PoolModule.forFeatureAsync([
+        {
+          name: 'fragile',
+          // undefined counts as not set; restart is merged with the defaults key by key
+          useFactory: () => ({ size: 1, checkoutTimeout: undefined, restart: { backoff: 1 }, factory: { create: (ctx) => contexts.push(ctx) } }),
+        },
+      ]),
+    ]);
     const registry = app!.get(PoolRegistry);
 
     expect(registry.get('root')).toMatchObject({ checkoutTimeout: 1234, maxOverflow: 0 });
     expect(registry.get('feature')).toMatchObject({ checkoutTimeout: 1234, maxOverflow: 3, size: 2 });
+    expect(registry.get('fragile')).toMatchObject({ checkoutTimeout: 1234, maxOverflow: 0 });
+    // maxRestarts 0 from the defaults still holds next to the pool's own backoff: one death fails the pool
+    contexts[0]!.exit('crashed');
+    expect(registry.get('fragile').status().state).toBe('failed');
   });
 
   it('builds one class worker per worker, with its dependencies injected, and replaces one that exits', async () => {
