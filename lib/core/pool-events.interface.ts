@@ -17,7 +17,8 @@ export type PoolEvents<W> = {
   createError: [error: unknown, attempt: number];
   /** `destroy` threw or rejected; the worker is gone all the same. */
   destroyError: [error: unknown, workerId: number];
-  checkout: [lease: Lease<W>];
+  /** A lease was granted; `waited` is how long the client queued, in ms (0 when a worker was idle). */
+  checkout: [lease: Lease<W>, waited: number];
   checkin: [lease: Lease<W>];
   /** A client joined the queue; `waiting` is the queue length after it. */
   wait: [waiting: number];

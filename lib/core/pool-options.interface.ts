@@ -90,4 +90,9 @@ export interface StopOptions {
   timeout?: number;
   /** How long to wait for async `destroy`s once every worker was destroyed, in ms. Default 5000. */
   destroyTimeout?: number;
+  /**
+   * true: clients already queued are still served as workers come back (until `timeout`),
+   * instead of being rejected at once; new checkouts are refused either way. Default false.
+   */
+  serveWaiting?: boolean;
 }

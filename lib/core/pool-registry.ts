@@ -1,12 +1,20 @@
+import { EventEmitter } from 'node:events';
 import { Pool } from './pool.js';
 import { PoolConfigError, PoolNotFoundError } from './pool.errors.js';
 import type { PoolOptions, StopOptions } from './pool-options.interface.js';
+
+export type PoolRegistryEvents = {
+  /** A pool joined the registry (before it starts, when `start()` made it). */
+  register: [pool: Pool<any>];
+  /** A pool left the registry: stopped, or it could not start. */
+  unregister: [pool: Pool<any>];
+};
 
 /**
  * Named pools started and stopped at run time: PoolToy's Registry (unique names) and
  * PoolsSupervisor (a DynamicSupervisor of pools) in one object.
  */
-export class PoolRegistry {
+export class PoolRegistry extends EventEmitter<PoolRegistryEvents> {
   readonly #pools = new Map<string, Pool<any>>();
 
   /** Creates, registers and starts a pool; if it cannot start, it is unregistered again. */
@@ -15,7 +23,7 @@ export class PoolRegistry {
     try {
       await pool.start();
     } catch (error) {
-      this.#pools.delete(pool.name);
+      this.#forget(pool);
       await pool.stop({ timeout: 0 });
       throw error;
     }
@@ -28,6 +36,7 @@ export class PoolRegistry {
       throw new PoolConfigError(pool.name, 'name', 'is already taken by another pool; pool names must be unique');
     }
     this.#pools.set(pool.name, pool);
+    this.emit('register', pool);
     return pool;
   }
 
@@ -51,8 +60,14 @@ export class PoolRegistry {
     try {
       await pool.stop(options);
     } finally {
-      this.#pools.delete(name);
+      this.#forget(pool);
     }
+  }
+
+  #forget(pool: Pool<any>): void {
+    if (this.#pools.get(pool.name) !== pool) return;
+    this.#pools.delete(pool.name);
+    this.emit('unregister', pool);
   }
 
   /** Stops every pool in parallel. */

@@ -26,3 +26,9 @@ export interface PoolStatus {
   /** Workers replaced since start: deaths and failed creates. */
   restarts: number;
 }
+
+/** One live worker as `pool.workers()` lists it. */
+export interface WorkerInfo {
+  id: number;
+  state: 'idle' | 'busy';
+}

@@ -23,7 +23,7 @@ import type {
   WorkerContext,
   WorkerFactory,
 } from './pool-options.interface.js';
-import type { PoolState, PoolStatus } from './pool-status.interface.js';
+import type { PoolState, PoolStatus, WorkerInfo } from './pool-status.interface.js';
 import { resolvePoolOptions } from './resolve-pool-options.js';
 import { RestartIntensity } from './restart-intensity.js';
 import { Waiter } from './waiter.js';
@@ -142,6 +142,13 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     };
   }
 
+  /** Every live worker's id and state, for observers; never the worker itself. */
+  workers(): WorkerInfo[] {
+    const list: WorkerInfo[] = [];
+    for (const record of this.#workers) list.push({ id: record.id, state: record.state === 'idle' ? 'idle' : 'busy' });
+    return list;
+  }
+
   /**
    * Starts `size` workers. Resolves once all run; if any `create` fails, the pool destroys the
    * ones that started, becomes `failed`, and rejects with a `PoolFailedError` whose cause is
@@ -213,22 +220,24 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     return (this.#stopped ??= this.#stop(
       options?.timeout ?? DEFAULT_STOP_TIMEOUT,
       options?.destroyTimeout ?? DEFAULT_STOP_TIMEOUT,
+      options?.serveWaiting === true,
     ));
   }
 
-  async #stop(timeout: number, destroyTimeout: number): Promise<void> {
+  async #stop(timeout: number, destroyTimeout: number, serveWaiting: boolean): Promise<void> {
     if (this.#lifecycle === 'new') {
       this.#lifecycle = 'stopped';
       this.#stateChanged();
       return;
     }
-    if (this.#lifecycle !== 'failed') this.#close('draining', new PoolStoppedError(this.name));
+    if (this.#lifecycle !== 'failed') this.#close('draining', new PoolStoppedError(this.name), !serveWaiting);
     // Bounded waits only: a lease, a create or a destroy that never ends cannot hang stop.
     const deadline = Date.now() + timeout;
-    if (this.#busyCount() > 0) {
+    if (!this.#drained()) {
       await this.#within(new Promise<void>((resolve) => (this.#onDrained = resolve)), timeout);
       this.#onDrained = undefined;
     }
+    this.#rejectWaiters(this.#closedError!);
     const revoked = new PoolStoppedError(this.name, `it stopped before the lease was released`);
     for (const record of [...this.#workers]) {
       if (record.lease !== undefined) {
@@ -271,7 +280,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     }
     const signal = options?.signal;
     const promise = new Promise<Lease<W>>(captureResolvers);
-    const waiter = new Waiter<W>(this.#onWaiterAbort, capturedResolve!, capturedReject!, signal, timeout);
+    const waiter = new Waiter<W>(this.#onWaiterAbort, capturedResolve!, capturedReject!, signal, timeout, Date.now());
     this.#waiting.push(waiter);
     if (signal !== undefined) signal.addEventListener('abort', waiter);
     if (timeout !== Infinity) this.#addToLane(waiter, timeout);
@@ -302,7 +311,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     return this.#lease(record, signal);
   }
 
-  #lease(record: WorkerRecord<W>, signal: AbortSignal | undefined): Lease<W> {
+  #lease(record: WorkerRecord<W>, signal: AbortSignal | undefined, waited = 0): Lease<W> {
     record.state = 'busy';
     const lease = new Lease<W>(this.#owner, record, signal);
     record.lease = lease;
@@ -310,7 +319,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       lease.timer = setTimeout(this.#onLeaseTimeout, this.#leaseTimeout, lease);
       lease.timer.unref();
     }
-    this.emit('checkout', lease);
+    this.emit('checkout', lease, waited);
     this.#stateChanged();
     return lease;
   }
@@ -329,14 +338,16 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   /** The checkin rule, for returned and new workers alike: first waiter, else dismiss, else idle. */
   #offer(record: WorkerRecord<W>): void {
     if (record.state === 'dead') return;
-    if (this.#lifecycle !== 'running' && this.#lifecycle !== 'starting') {
+    const open = this.#lifecycle === 'running' || this.#lifecycle === 'starting';
+    // A pool stopping with `serveWaiting` still serves the clients it had queued.
+    if (!open && this.#waiting.length === 0) {
       this.#destroy(record, 'stopped');
       return;
     }
     const waiter = this.#waiting.shift();
     if (waiter !== undefined) {
       this.#settle(waiter);
-      waiter.resolve(this.#lease(record, waiter.signal));
+      waiter.resolve(this.#lease(record, waiter.signal, Date.now() - waiter.since));
       return;
     }
     if (this.#overflow > 0 && this.#overflowTtl === 0) {
@@ -497,7 +508,12 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     record.controller.abort(error ?? reason);
     this.emit('workerExit', record.id, reason, error);
     this.#destroyWorker(record.id, record.worker, reason);
-    if (this.#onDrained !== undefined && this.#busyCount() === 0) this.#onDrained();
+    if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
+  }
+
+  /** Stop may proceed: no lease out and nobody queued (queued clients stay only with `serveWaiting`). */
+  #drained(): boolean {
+    return this.#busyCount() === 0 && this.#waiting.length === 0;
   }
 
   #destroyWorker(id: number, worker: W, reason: DestroyReason): void {
@@ -528,6 +544,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     waiter.reject(new PoolAbortedError(this.name, { cause: reason }));
     this.emit('abort', reason);
     this.#stateChanged();
+    if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
   };
 
   /** The waiter has left the queue; drop its listener and let its lane forget it. */
@@ -541,7 +558,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   }
 
   #addToLane(waiter: Waiter<W>, timeout: number): void {
-    waiter.deadline = Date.now() + timeout;
+    waiter.deadline = waiter.since + timeout;
     let lane = this.#lanes.get(timeout);
     if (lane === undefined) {
       lane = { timeout, queue: new Deque(), timer: undefined };
@@ -587,6 +604,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     else this.#armLane(lane, Math.max(1, next.deadline - now));
     for (let i = 0; i < expired; i++) this.emit('timeout', lane.timeout);
     if (expired > 0) this.#stateChanged();
+    if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
   };
 
   // --- timers -------------------------------------------------------------------------------
@@ -635,20 +653,24 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   }
 
   /** Stops taking checkouts: rejects waiters, cancels retries, destroys idle workers. */
-  #close(lifecycle: 'draining' | 'failed', error: PoolError): void {
+  #close(lifecycle: 'draining' | 'failed', error: PoolError, rejectWaiters = true): void {
     this.#lifecycle = lifecycle;
     this.#closedError = error;
     this.#stateChanged();
-    for (let waiter = this.#waiting.shift(); waiter !== undefined; waiter = this.#waiting.shift()) {
-      this.#settle(waiter);
-      waiter.reject(error);
-    }
+    if (rejectWaiters) this.#rejectWaiters(error);
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#starting -= this.#retryTimers.size;
     this.#retryTimers.clear();
     if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer);
     for (let record = this.#idle.head; record !== undefined; record = this.#idle.head) {
       this.#destroy(record, 'stopped'); // also unlinks it from the idle list
+    }
+  }
+
+  #rejectWaiters(error: PoolError): void {
+    for (let waiter = this.#waiting.shift(); waiter !== undefined; waiter = this.#waiting.shift()) {
+      this.#settle(waiter);
+      waiter.reject(error);
     }
   }
 

@@ -17,6 +17,8 @@ export class Waiter<W> implements Linked<Waiter<W>> {
     readonly reject: (error: unknown) => void,
     readonly signal: AbortSignal | undefined,
     readonly timeout: number,
+    /** When it joined the queue (`Date.now()`): the wait time reported with its checkout. */
+    readonly since: number,
   ) {}
 
   handleEvent(): void {

@@ -40,6 +40,17 @@ describe('PoolRegistry', () => {
     expect(registry.has('db')).toBe(false);
   });
 
+  it('announces pools as they register and leave', async () => {
+    const registry = new PoolRegistry();
+    const log: string[] = [];
+    registry.on('register', (pool) => log.push(`+${pool.name}`));
+    registry.on('unregister', (pool) => log.push(`-${pool.name}`));
+    await registry.start({ name: 'a', size: 0, factory });
+    await registry.start({ name: 'bad', size: 1, factory: { create: () => Promise.reject(new Error('no')) } }).catch(() => undefined);
+    await registry.stop('a');
+    expect(log).toEqual(['+a', '+bad', '-bad', '-a']);
+  });
+
   it('get() of an unknown name throws PoolNotFoundError', () => {
     expect(() => new PoolRegistry().get('nope')).toThrow(new PoolNotFoundError('nope'));
   });

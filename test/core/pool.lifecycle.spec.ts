@@ -89,6 +89,34 @@ describe('stop', () => {
     expect(pool.status().state).toBe('stopped');
   });
 
+  it('serveWaiting: clients already queued are still served; new ones are refused', async () => {
+    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const lease = await pool.checkout();
+    const queued = pool.checkout();
+    const stopped = pool.stop({ timeout: 10_000, serveWaiting: true });
+    await expect(pool.checkout()).rejects.toBeInstanceOf(PoolStoppedError);
+    expect(pool.status()).toMatchObject({ state: 'draining', waiting: 1 });
+    lease.release();
+    const served = await queued;
+    expect(served.worker).toBe(lease.worker);
+    served.release();
+    await stopped;
+    expect(factory.destroyed).toEqual([{ worker: lease.worker, reason: 'stopped' }]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('serveWaiting: clients still queued at the timeout are rejected', async () => {
+    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    await pool.checkout();
+    const queued = pool.checkout({ timeout: Infinity });
+    const stopped = pool.stop({ timeout: 1000, serveWaiting: true });
+    const rejected = expect(queued).rejects.toBeInstanceOf(PoolStoppedError);
+    await jest.advanceTimersByTimeAsync(1000);
+    await rejected;
+    await stopped;
+    expect(pool.status()).toMatchObject({ state: 'stopped', workers: 0, waiting: 0 });
+  });
+
   it('is idempotent and safe before start', async () => {
     const never = new Pool<TestWorker>({ name: 'never', factory });
     await never.stop();
@@ -124,7 +152,7 @@ describe('events', () => {
     pool.on('workerStart', (id) => log.push(`start ${id}`));
     pool.on('workerExit', (id, reason) => log.push(`exit ${id} ${reason}`));
     pool.on('workerRestart', (n) => log.push(`restart ${n}`));
-    pool.on('checkout', (lease) => log.push(`checkout ${lease.workerId}`));
+    pool.on('checkout', (lease, waited) => log.push(`checkout ${lease.workerId} after ${waited}`));
     pool.on('checkin', (lease) => log.push(`checkin ${lease.workerId}`));
     pool.on('wait', (n) => log.push(`wait ${n}`));
     pool.on('timeout', (ms) => log.push(`timeout ${ms}`));
@@ -134,17 +162,23 @@ describe('events', () => {
     const late = pool.checkout().catch(() => undefined);
     await jest.advanceTimersByTimeAsync(100);
     await late;
+    const next = pool.checkout();
+    await jest.advanceTimersByTimeAsync(30);
     lease.release();
+    (await next).release();
     lease.worker.ctx.exit('crash');
     await flush();
     await pool.stop();
     expect(log).toEqual([
       'start 1',
       'starting->ready',
-      'checkout 1',
+      'checkout 1 after 0',
       'ready->full',
       'wait 1',
       'timeout 100',
+      'wait 1',
+      'checkin 1',
+      'checkout 1 after 30',
       'checkin 1',
       'full->ready',
       'exit 1 exited',
@@ -156,5 +190,19 @@ describe('events', () => {
       'exit 2 stopped',
       'draining->stopped',
     ]);
+  });
+});
+
+describe('workers()', () => {
+  it('lists every live worker by id and state, never the worker itself', async () => {
+    const pool = await startPool({ size: 2, maxOverflow: 0 });
+    const lease = await pool.checkout();
+    expect(pool.workers()).toEqual([
+      { id: 1, state: 'idle' },
+      { id: 2, state: 'busy' },
+    ]);
+    lease.release();
+    await pool.stop();
+    expect(pool.workers()).toEqual([]);
   });
 });
