@@ -6,8 +6,9 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { PoolRegistry } from './core/index.js';
-import { gracefulStop } from './graceful-stop.js';
+import { PoolWorkerExplorer } from './interceptor/pool-worker.explorer.js';
 import type { PoolModuleOptions } from './interfaces/pool-module-options.interface.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT, POOL_MODULE_OPTIONS } from './pool.constants.js';
 
@@ -18,7 +19,8 @@ import { DEFAULT_SHUTDOWN_TIMEOUT, POOL_MODULE_OPTIONS } from './pool.constants.
  */
 @Global()
 @Module({
-  providers: [{ provide: PoolRegistry, useFactory: () => new PoolRegistry() }],
+  imports: [DiscoveryModule],
+  providers: [{ provide: PoolRegistry, useFactory: () => new PoolRegistry() }, PoolWorkerExplorer],
   exports: [PoolRegistry],
 })
 export class PoolCoreModule implements OnModuleInit, BeforeApplicationShutdown {
@@ -46,17 +48,11 @@ export class PoolCoreModule implements OnModuleInit, BeforeApplicationShutdown {
    * Nest has closed the HTTP server, and closing waits, with no time limit, for requests
    * still in flight, so a request stuck on a worker would hold shutdown before
    * `shutdownTimeout` could revoke its lease. Here (global modules' shutdown hooks run last)
-   * the server still answers: requests that hold or wait for a worker finish, late checkouts
-   * are refused, and by the time the server closes no request waits on a pool.
+   * the server still answers: requests that hold or wait for a worker finish (`serveWaiting`),
+   * late checkouts are refused, and by the time the server closes no request waits on a pool.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const timeout = this.options?.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
-    await Promise.all(
-      this.registry.list().map(async (pool) => {
-        await gracefulStop(pool, timeout);
-        // It may have been stopped, and its name reused, by someone else meanwhile.
-        if (this.registry.has(pool.name) && this.registry.get(pool.name) === pool) await this.registry.stop(pool.name);
-      }),
-    );
+    await this.registry.stopAll({ timeout, serveWaiting: true });
   }
 }

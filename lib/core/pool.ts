@@ -39,6 +39,7 @@ interface TimeoutLane<W> {
 }
 
 const DEFAULT_STOP_TIMEOUT = 5000;
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /**
  * A pool of workers with poolboy's semantics. Every rule (checkout, checkin, worker death,
@@ -569,7 +570,8 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   }
 
   #armLane(lane: TimeoutLane<W>, delay: number): void {
-    lane.timer = setTimeout(this.#onLaneTimer, delay, lane);
+    // A longer wait re-arms when this fires early: the timer handler checks each deadline.
+    lane.timer = setTimeout(this.#onLaneTimer, Math.min(delay, MAX_TIMER_DELAY), lane);
     lane.timer.unref();
   }
 
@@ -684,8 +686,11 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
 
   #within(promise: Promise<unknown>, ms: number): Promise<unknown> {
     if (ms <= 0) return Promise.resolve();
+    if (ms === Infinity) return promise;
     let timer: ReturnType<typeof setTimeout>;
-    return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+    // setTimeout fires at once past 2^31 - 1 ms, so longer waits are capped there (about 24 days).
+    const delay = Math.min(ms, MAX_TIMER_DELAY);
+    return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, delay)))]).finally(() =>
       clearTimeout(timer),
     );
   }

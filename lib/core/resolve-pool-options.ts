@@ -32,6 +32,9 @@ const KNOWN = new Set([
 ]);
 const KNOWN_RESTART = new Set(['maxRestarts', 'withinMs', 'backoff']);
 
+/** Node's timers fire at once past this many ms; longer finite durations are refused. */
+const MAX_DELAY = 2 ** 31 - 1;
+
 const defaultBackoff = (attempt: number): number => Math.min(50 * 2 ** (attempt - 1), 5000);
 
 /** Checks every option and fills in defaults; any mistake is a `PoolConfigError` naming pool and option. */
@@ -65,7 +68,7 @@ export function resolvePoolOptions<W>(options: PoolOptions<W>): ResolvedPoolOpti
     if (!KNOWN_RESTART.has(key)) fail(`restart.${key}`, 'is not a restart option (known: maxRestarts, withinMs, backoff)');
   }
   const backoff = restart.backoff ?? defaultBackoff;
-  if (typeof backoff !== 'function') count(backoff, 'restart.backoff', { min: 0, integer: false });
+  if (typeof backoff !== 'function') count(backoff, 'restart.backoff', { min: 0, integer: false, max: MAX_DELAY });
 
   return {
     name,
@@ -73,26 +76,32 @@ export function resolvePoolOptions<W>(options: PoolOptions<W>): ResolvedPoolOpti
     strategy,
     size: count(options.size ?? 5, 'size', { min: 0 }),
     maxOverflow: count(options.maxOverflow ?? 10, 'maxOverflow', { min: 0 }),
-    checkoutTimeout: count(options.checkoutTimeout ?? 5000, 'checkoutTimeout', { min: 0, integer: false, infinite: true }),
+    checkoutTimeout: count(options.checkoutTimeout ?? 5000, 'checkoutTimeout', { min: 0, integer: false, infinite: true, max: MAX_DELAY }),
     maxWaiting: count(options.maxWaiting ?? Infinity, 'maxWaiting', { min: 0, infinite: true }),
-    createTimeout: count(options.createTimeout ?? Infinity, 'createTimeout', { min: 1, integer: false, infinite: true }),
-    overflowTtl: count(options.overflowTtl ?? 0, 'overflowTtl', { min: 0, integer: false }),
-    leaseTimeout: count(options.leaseTimeout ?? Infinity, 'leaseTimeout', { min: 1, integer: false, infinite: true }),
+    createTimeout: count(options.createTimeout ?? Infinity, 'createTimeout', { min: 1, integer: false, infinite: true, max: MAX_DELAY }),
+    overflowTtl: count(options.overflowTtl ?? 0, 'overflowTtl', { min: 0, integer: false, max: MAX_DELAY }),
+    leaseTimeout: count(options.leaseTimeout ?? Infinity, 'leaseTimeout', { min: 1, integer: false, infinite: true, max: MAX_DELAY }),
     maxRestarts: count(restart.maxRestarts ?? 5, 'restart.maxRestarts', { min: 0 }),
     restartWithinMs: count(restart.withinMs ?? 5000, 'restart.withinMs', { min: 1, integer: false }),
     backoff: typeof backoff === 'function' ? backoff : () => backoff,
   };
 
-  function count(value: unknown, option: string, rule: { min: number; integer?: boolean; infinite?: boolean }): number {
+  function count(
+    value: unknown,
+    option: string,
+    rule: { min: number; max?: number; integer?: boolean; infinite?: boolean },
+  ): number {
     if (typeof value === 'number' && value === Infinity && rule.infinite) return value;
     const valid =
       typeof value === 'number' &&
       Number.isFinite(value) &&
       value >= rule.min &&
+      value <= (rule.max ?? Infinity) &&
       (rule.integer === false || Number.isInteger(value));
     if (valid) return value;
     const kind = rule.integer === false ? 'a number' : 'an integer';
-    return fail(option, `must be ${kind} >= ${rule.min}${rule.infinite ? ' (or Infinity)' : ''}, got ${describe(value)}`);
+    const range = rule.max === undefined ? `>= ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+    return fail(option, `must be ${kind} ${range}${rule.infinite ? ' (or Infinity)' : ''}, got ${describe(value)}`);
   }
 }
 

@@ -96,6 +96,18 @@ describe('checkout timeouts', () => {
     }
   });
 
+  it('a per-call timeout beyond what a timer can hold still waits, and still times out', async () => {
+    const pool = await startPool();
+    const held = await pool.checkout();
+    const waiting = pool.checkout({ timeout: 2 ** 32 });
+    await jest.advanceTimersByTimeAsync(2 ** 31);
+    expect(pool.status().waiting).toBe(1);
+    const outcome = expect(waiting).rejects.toMatchObject({ code: 'POOL_TIMEOUT' });
+    await jest.advanceTimersByTimeAsync(2 ** 31);
+    await outcome;
+    held.release();
+  });
+
   it('rejects an invalid per-call timeout with a clear error', async () => {
     const pool = await startPool();
     await pool.checkout();

@@ -117,6 +117,19 @@ describe('stop', () => {
     expect(pool.status()).toMatchObject({ state: 'stopped', workers: 0, waiting: 0 });
   });
 
+  it('timeout: Infinity waits for the leases as long as it takes', async () => {
+    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const lease = await pool.checkout();
+    let done = false;
+    const stopped = pool.stop({ timeout: Infinity }).then(() => (done = true));
+    await jest.advanceTimersByTimeAsync(2 ** 31);
+    expect(done).toBe(false);
+    expect(lease.held).toBe(true);
+    lease.release();
+    await stopped;
+    expect(factory.destroyed).toEqual([{ worker: lease.worker, reason: 'stopped' }]);
+  });
+
   it('is idempotent and safe before start', async () => {
     const never = new Pool<TestWorker>({ name: 'never', factory });
     await never.stop();
