@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PoolModule } from 'nestjs-pool';
+import { PoolObserverModule } from 'nestjs-pool/observer';
 import { PoolErrorFilter } from './common/pool-error.filter.js';
 import { AppConfigModule } from './config/app-config.module.js';
+import { HealthModule } from './health/health.module.js';
 import { PoolsModule } from './pools/pools.module.js';
 import { QUOTES_POOL } from './pools.constants.js';
 import { QuotesModule } from './quotes/quotes.module.js';
@@ -28,6 +30,9 @@ import { UpstreamClient } from './upstream/upstream-client.worker.js';
     QuotesModule,
     ReportsModule,
     PoolsModule,
+    HealthModule,
+    // Live view of every pool at /pool-observer/ui (JSON at /pool-observer); off with POOL_OBSERVER=off.
+    PoolObserverModule.forRoot({ enabled: process.env.POOL_OBSERVER !== 'off' }),
   ],
   providers: [{ provide: APP_FILTER, useClass: PoolErrorFilter }],
 })

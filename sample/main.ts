@@ -6,7 +6,8 @@ import { AppConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
   // Pools start while the app initialises: it listens only once every worker is up.
-  const app = await NestFactory.create(AppModule);
+  // forceCloseConnections: idle keep-alive and observer (SSE) connections do not hold the exit.
+  const app = await NestFactory.create(AppModule, { forceCloseConnections: true });
   // On SIGTERM / SIGINT: requests in flight finish, new checkouts are refused, pools drain.
   app.enableShutdownHooks();
   await app.listen(app.get(AppConfig).port);

@@ -1,18 +1,23 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { InjectPool, type Pool } from 'nestjs-pool';
+import { PoolLease, PoolWorker, UsePoolWorker, type Lease } from 'nestjs-pool';
 import { QUOTES_POOL } from '../pools.constants.js';
 import type { Quote, UpstreamClient } from '../upstream/upstream-client.worker.js';
 
 @Controller('quotes')
 export class QuotesController {
-  constructor(@InjectPool(QUOTES_POOL) private readonly clients: Pool<UpstreamClient>) {}
-
   /**
-   * Borrows an upstream session for one call. When every session is busy the request waits
-   * in the pool's queue (up to `checkoutTimeout`) instead of overloading the upstream.
+   * `@UsePoolWorker` borrows an upstream session around the handler. When every session is busy
+   * the request waits in the pool's queue (up to `checkoutTimeout`), and answers 503 with
+   * `Retry-After` if none frees up in time. A client that hangs up while queued leaves the
+   * queue; one that hangs up mid-call aborts `lease.signal`, which stops the upstream call.
    */
   @Get(':symbol')
-  getQuote(@Param('symbol') symbol: string): Promise<Quote> {
-    return this.clients.use((client, lease) => client.getQuote(symbol.toUpperCase(), lease.signal));
+  @UsePoolWorker(QUOTES_POOL)
+  getQuote(
+    @Param('symbol') symbol: string,
+    @PoolWorker() client: UpstreamClient,
+    @PoolLease() lease: Lease<UpstreamClient>,
+  ): Promise<Quote> {
+    return client.getQuote(symbol.toUpperCase(), lease.signal);
   }
 }

@@ -4,7 +4,9 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../sample/app.module.js';
 import { AppConfig } from '../../sample/config/app-config.js';
+import { PoolRegistry } from 'nestjs-pool';
 import { RateLimitedUpstream, type UpstreamStats } from '../../sample/upstream/rate-limited-upstream.js';
+import type { UpstreamClient } from '../../sample/upstream/upstream-client.worker.js';
 import { HTTP_ADAPTERS, initApp } from './support/http-adapters.js';
 
 const config: AppConfig = { port: 0, upstreamConcurrency: 4, upstreamLatencyMs: 5, reportWorkers: 1 };
@@ -48,6 +50,31 @@ describe.each(HTTP_ADAPTERS)('sample app on %s', (_, adapter) => {
     const stats: UpstreamStats = (await request(server).get('/upstream').expect(200)).body;
     expect(stats).toMatchObject({ limit: 4, calls: 12 + 3 * 4, rejected: 0 });
     expect(stats.peak).toBeLessThanOrEqual(4);
+  });
+
+  it('reports pool health and shows the pools in the observer', async () => {
+    const server = (await start()).getHttpServer();
+    const { body } = await request(server).get('/health').expect(200);
+    expect(body).toMatchObject({
+      status: 'ok',
+      info: {
+        quotes: { status: 'up', state: 'ready', workers: 2 },
+        reports: { status: 'up', state: 'ready', workers: 1 },
+      },
+    });
+    const observed = await request(server).get('/pool-observer').expect(200);
+    expect(observed.body.pools.map((pool: { name: string }) => pool.name)).toEqual(['quotes', 'reports']);
+  });
+
+  it('answers 503 with Retry-After when no upstream session frees up in time', async () => {
+    const started = await start();
+    const pool = started.get(PoolRegistry).get<UpstreamClient>('quotes');
+    const held = [await pool.checkout(), await pool.checkout(), await pool.checkout()];
+    const response = await request(started.getHttpServer()).get('/quotes/acme');
+    held.forEach((lease) => lease.release());
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body).toMatchObject({ pool: 'quotes', reason: 'timeout' });
   });
 
   it('closes every upstream session when the application shuts down', async () => {
