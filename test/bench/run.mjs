@@ -3,7 +3,7 @@
  * fresh process, interleaved, BENCH_RUNS times; prints one markdown table to stdout (progress
  * goes to stderr). Filters: BENCH_SCENARIOS=1,2  BENCH_CONTENDERS=ours,floor  BENCH_RUNS=5.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,7 +54,7 @@ for (const file of files) {
 console.log(
   renderReport(sections, [
     `Machine: ${availableParallelism()} cores, ${cpuModel()}, Node ${process.version}; ` +
-      `load average ${startLoad.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end.`,
+      `load average ${startLoad.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end. Ours: ${engine()}.`,
     `Each cell: median (min–max) of ${runs} runs, each in a fresh process, contenders interleaved. ` +
       `ours ÷ peer compares medians: above 1 is better for ↑ metrics, below 1 for ↓.`,
   ]),
@@ -70,6 +70,18 @@ async function measure(path, variant, name, flags) {
   const args = [...flags, join(here, 'child.mjs'), path, variant ?? '-', name];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20, timeout: 120_000 });
   return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
+/** Which engine `ours` was: a table is only comparable with the code it measured. */
+function engine() {
+  if (process.env.BENCH_OURS) return process.env.BENCH_OURS;
+  const git = (...args) => execFileSync('git', args, { cwd: join(here, '../..'), encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'lib/core') !== '';
+    return `lib/core at ${git('log', '-1', '--format=%h', '--', 'lib/core')}${dirty ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'lib/core';
+  }
 }
 
 function cpuModel() {
