@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { PoolRegistry } from '../core/index.js';
 import type { PoolMetricsOptions } from './pool-metrics-options.interface.js';
 import { PoolMetrics } from './pool-metrics.js';
@@ -8,7 +8,7 @@ import { PoolMetrics } from './pool-metrics.js';
  * run-time pools alike. A no-op unless the app registers a metrics SDK (or passes `meterProvider`).
  */
 @Module({})
-export class PoolMetricsModule implements OnModuleInit, OnApplicationShutdown {
+export class PoolMetricsModule implements OnApplicationShutdown {
   constructor(private readonly metrics: PoolMetrics) {}
 
   static forRoot(options: PoolMetricsOptions = {}): DynamicModule {
@@ -19,11 +19,6 @@ export class PoolMetricsModule implements OnModuleInit, OnApplicationShutdown {
       ],
       exports: [PoolMetrics],
     };
-  }
-
-  /** Every module pool is registered once all providers exist. */
-  onModuleInit(): void {
-    this.metrics.sync();
   }
 
   /** Last: the pools have drained and their exits are counted. */

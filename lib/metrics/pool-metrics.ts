@@ -7,8 +7,7 @@ import {
   type Meter,
   type ObservableUpDownCounter,
 } from '@opentelemetry/api';
-import type { DestroyReason, Pool, PoolRegistry } from '../core/index.js';
-import { watchLeaseTimings } from '../observer/lease-timings.js';
+import type { DestroyReason, Lease, Pool, PoolRegistry } from '../core/index.js';
 import { PoolRegistryWatcher } from '../observer/pool-registry-watcher.js';
 import type { PoolMetricsOptions } from './pool-metrics-options.interface.js';
 import {
@@ -40,8 +39,8 @@ interface PoolAttributes {
 
 /**
  * OpenTelemetry metrics for every pool of a `PoolRegistry`. Gauges read `status()` when the
- * reader collects, so they are exact; counters and histograms come from the pools' events.
- * A pool is instrumented from the first `sync()` or collection after it was registered.
+ * reader collects, so they are exact; counters and histograms come from the pools' events,
+ * from the moment a pool is registered (or this object is created, for pools already there).
  */
 export class PoolMetrics {
   readonly #meter: Meter;
@@ -77,12 +76,6 @@ export class PoolMetrics {
     this.#useTime = meter.createHistogram(METRIC_POOL_WORKER_USE_TIME, { unit: 's', description: 'Time a worker was held', advice });
     meter.addBatchObservableCallback(this.#observe, this.#gauges);
     this.#watcher = new PoolRegistryWatcher(registry, (pool) => this.#instrument(pool));
-    this.#watcher.sync();
-  }
-
-  /** Instruments the pools registered since the last look, and forgets the ones gone. */
-  sync(): void {
-    this.#watcher.sync();
   }
 
   /** Stops listening to the pools and reporting their gauges. */
@@ -92,7 +85,6 @@ export class PoolMetrics {
   }
 
   readonly #observe: BatchObservableCallback = (result) => {
-    this.#watcher.sync();
     for (const pool of this.#watcher.pools) {
       const attributes = this.#attributes.get(pool)!;
       const status = pool.status();
@@ -117,27 +109,39 @@ export class PoolMetrics {
     const poolAttributes = attributes.pool;
     this.#attributes.set(pool, attributes);
 
-    const stopTimings = watchLeaseTimings(pool, {
-      waited: (ms) => {
-        this.#checkouts.add(1, poolAttributes);
-        if (!Number.isNaN(ms)) this.#waitTime.record(ms / 1000, poolAttributes);
-      },
-      held: (ms) => this.#useTime.record(ms / 1000, poolAttributes),
-    });
+    // When each worker's lease began; a lease granted before the pool was instrumented is not timed.
+    const heldSince = new Map<number, number>();
+    const onCheckout = (lease: Lease<unknown>, waited: number): void => {
+      heldSince.set(lease.workerId, performance.now());
+      this.#checkouts.add(1, poolAttributes);
+      this.#waitTime.record(waited / 1000, poolAttributes);
+    };
+    /** A lease ends at checkin, or when its worker dies while held (no checkin then). */
+    const onLeaseEnd = (workerId: number): void => {
+      const since = heldSince.get(workerId);
+      if (since === undefined) return;
+      heldSince.delete(workerId);
+      this.#useTime.record((performance.now() - since) / 1000, poolAttributes);
+    };
+    const onCheckin = (lease: Lease<unknown>): void => onLeaseEnd(lease.workerId);
     const onTimeout = (): void => this.#timeouts.add(1, poolAttributes);
     const onAbort = (): void => this.#aborts.add(1, poolAttributes);
     const onRestart = (): void => this.#restarts.add(1, poolAttributes);
-    const onExit = (_workerId: number, reason: DestroyReason): void => {
+    const onExit = (workerId: number, reason: DestroyReason): void => {
+      onLeaseEnd(workerId);
       let exit = attributes.exits.get(reason);
       if (exit === undefined) attributes.exits.set(reason, (exit = { ...poolAttributes, [ATTR_POOL_WORKER_EXIT_REASON]: reason }));
       this.#exits.add(1, exit);
     };
+    pool.on('checkout', onCheckout);
+    pool.on('checkin', onCheckin);
     pool.on('timeout', onTimeout);
     pool.on('abort', onAbort);
     pool.on('workerRestart', onRestart);
     pool.on('workerExit', onExit);
     return () => {
-      stopTimings();
+      pool.off('checkout', onCheckout);
+      pool.off('checkin', onCheckin);
       pool.off('timeout', onTimeout);
       pool.off('abort', onAbort);
       pool.off('workerRestart', onRestart);

@@ -7,7 +7,7 @@ import type { DestroyReason, PoolState, PoolStatus } from '../core/index.js';
 export type ObservedWorkerState = 'idle' | 'busy' | 'overflow' | 'starting' | 'dead';
 
 export interface ObservedWorker {
-  /** Null for a worker being started, or one alive since before the observer watched and not yet seen in an event. */
+  /** Null for a worker being started. */
   id: number | null;
   state: ObservedWorkerState;
   /** Why a dead worker was destroyed. */
@@ -28,8 +28,8 @@ export type PoolObserverEvent = { at: number } & (
   | { type: 'workerRestart'; restarts: number }
   | { type: 'createError'; attempt: number }
   | { type: 'destroyError'; workerId: number }
-  /** `waited` in ms; null when the client queued before the observer watched. */
-  | { type: 'checkout'; workerId: number; waited: number | null }
+  /** `waited`: how long the client queued, in ms (0 when a worker was idle). */
+  | { type: 'checkout'; workerId: number; waited: number }
   | { type: 'checkin'; workerId: number }
   | { type: 'wait'; waiting: number }
   | { type: 'timeout'; timeout: number }

@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  type BeforeApplicationShutdown,
-  type MessageEvent,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { concat, defer, filter, interval, map, Observable, of, ReplaySubject, share, takeUntil } from 'rxjs';
 import { PoolRegistry, type Pool } from '../core/index.js';
 import type { ObservedPoolUpdate, PoolObserverSnapshot, PoolObserverUpdate } from './observed-pool.interface.js';
@@ -13,12 +7,12 @@ import { PoolRegistryWatcher } from './pool-registry-watcher.js';
 import { PoolTracker } from './pool-tracker.js';
 
 /**
- * Watches every pool of the registry for the observer's routes. Watching starts when the
- * service is created, before the pools start if they were registered first, so workers are
- * known by id from their first event.
+ * Watches every pool of the registry for the observer's routes: those registered when the
+ * service is created, and each one from the moment it registers. Events and totals count from
+ * then; workers and counts are read from the pool, so they are exact whenever it started.
  */
 @Injectable()
-export class PoolObserver implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class PoolObserver implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly #trackers = new Map<Pool<unknown>, PoolTracker>();
   readonly #watcher: PoolRegistryWatcher;
   #removed: string[] = [];
@@ -37,7 +31,6 @@ export class PoolObserver implements OnModuleInit, BeforeApplicationShutdown, On
         this.#removed.push(pool.name);
       };
     });
-    this.#watcher.sync();
     this.#updates = defer(() => {
       for (const tracker of this.#trackers.values()) tracker.discard();
       this.#removed = [];
@@ -51,13 +44,8 @@ export class PoolObserver implements OnModuleInit, BeforeApplicationShutdown, On
     );
   }
 
-  onModuleInit(): void {
-    this.#watcher.sync();
-  }
-
   /** Every pool now. */
   snapshot(): PoolObserverSnapshot {
-    this.#watcher.sync();
     return { at: Date.now(), pools: [...this.#trackers.values()].map((tracker) => tracker.view()) };
   }
 
@@ -80,7 +68,6 @@ export class PoolObserver implements OnModuleInit, BeforeApplicationShutdown, On
   }
 
   #update(): PoolObserverUpdate | undefined {
-    this.#watcher.sync();
     const pools: ObservedPoolUpdate[] = [];
     for (const tracker of this.#trackers.values()) {
       const update = tracker.flush();

@@ -1,5 +1,4 @@
 import type { DestroyReason, Lease, Pool, PoolEvents, PoolState } from '../core/index.js';
-import { watchLeaseTimings } from './lease-timings.js';
 import type { ObservedPool, ObservedPoolUpdate, ObservedWorker, PoolObserverEvent } from './observed-pool.interface.js';
 import { MAX_DEAD_WORKERS, MAX_EVENTS_PER_UPDATE } from './pool-observer.constants.js';
 
@@ -9,15 +8,11 @@ type Listeners = { [E in keyof PoolEvents<unknown>]?: (...args: PoolEvents<unkno
 const NORMAL_EXITS: ReadonlySet<DestroyReason> = new Set(['dismissed', 'stopped']);
 
 /**
- * One pool as the observer sees it: each worker's state from the events that carry its id
- * (start, checkout, checkin, exit), the events and wait times since the last update.
- * Workers alive before the watch began have no id until an event names them; `status()`
- * says how many of them are idle or busy.
+ * One pool as the observer sees it: its live workers as `pool.workers()` lists them, the
+ * latest dead ones, and the events and wait times since the last update.
  */
 export class PoolTracker {
   readonly #pool: Pool<unknown>;
-  /** Live workers whose id an event told, and whether they are leased. */
-  readonly #workers = new Map<number, 'idle' | 'busy'>();
   /** Latest abnormal exits, newest first. */
   readonly #dead: ObservedWorker[] = [];
   readonly #totals = { checkouts: 0, timeouts: 0, aborts: 0, exits: 0 };
@@ -31,26 +26,9 @@ export class PoolTracker {
 
   constructor(pool: Pool<unknown>) {
     this.#pool = pool;
-    const stopTimings = watchLeaseTimings(pool, {
-      waited: (ms, lease) => {
-        this.#workers.set(lease.workerId, 'busy');
-        this.#totals.checkouts++;
-        const known = !Number.isNaN(ms);
-        if (known) {
-          this.#waits++;
-          this.#waitSum += ms;
-          if (ms > this.#waitMax) this.#waitMax = ms;
-        }
-        this.#record({ type: 'checkout', at: Date.now(), workerId: lease.workerId, waited: known ? round(ms) : null });
-      },
-    });
     const listeners: Listeners = {
-      workerStart: (workerId: number) => {
-        this.#workers.set(workerId, 'idle'); // offered next: it goes idle, or a checkout says it is leased
-        this.#record({ type: 'workerStart', at: Date.now(), workerId });
-      },
+      workerStart: (workerId: number) => this.#record({ type: 'workerStart', at: Date.now(), workerId }),
       workerExit: (workerId: number, reason: DestroyReason) => {
-        this.#workers.delete(workerId);
         this.#totals.exits++;
         if (!NORMAL_EXITS.has(reason)) {
           this.#dead.unshift({ id: workerId, state: 'dead', reason });
@@ -61,10 +39,14 @@ export class PoolTracker {
       workerRestart: (restarts: number) => this.#record({ type: 'workerRestart', at: Date.now(), restarts }),
       createError: (_error: unknown, attempt: number) => this.#record({ type: 'createError', at: Date.now(), attempt }),
       destroyError: (_error: unknown, workerId: number) => this.#record({ type: 'destroyError', at: Date.now(), workerId }),
-      checkin: (lease: Lease<unknown>) => {
-        this.#workers.set(lease.workerId, 'idle');
-        this.#record({ type: 'checkin', at: Date.now(), workerId: lease.workerId });
+      checkout: (lease: Lease<unknown>, waited: number) => {
+        this.#totals.checkouts++;
+        this.#waits++;
+        this.#waitSum += waited;
+        if (waited > this.#waitMax) this.#waitMax = waited;
+        this.#record({ type: 'checkout', at: Date.now(), workerId: lease.workerId, waited });
       },
+      checkin: (lease: Lease<unknown>) => this.#record({ type: 'checkin', at: Date.now(), workerId: lease.workerId }),
       wait: (waiting: number) => this.#record({ type: 'wait', at: Date.now(), waiting }),
       timeout: (timeout: number) => {
         this.#totals.timeouts++;
@@ -80,7 +62,6 @@ export class PoolTracker {
     const entries = Object.entries(listeners) as [keyof PoolEvents<unknown>, (...args: any[]) => void][];
     for (const [event, listener] of entries) pool.on(event, listener);
     this.#detach = () => {
-      stopTimings();
       for (const [event, listener] of entries) pool.off(event, listener);
     };
   }
@@ -91,15 +72,10 @@ export class PoolTracker {
 
   view(): ObservedPool {
     const status = this.#pool.status();
-    let knownBusy = 0;
-    for (const state of this.#workers.values()) if (state === 'busy') knownBusy++;
-    // Workers alive before the watch began: status() has them, no event named them yet.
-    const unnamed = Math.max(0, status.workers - this.#workers.size);
-    const unnamedBusy = Math.min(unnamed, Math.max(0, status.busy - knownBusy));
-    const live: ObservedWorker[] = [];
-    for (let i = 0; i < unnamed; i++) live.push({ id: null, state: i < unnamed - unnamedBusy ? 'idle' : 'busy' });
-    const named = [...this.#workers].sort(([a], [b]) => a - b);
-    for (const [id, state] of named) live.push({ id, state });
+    const live: ObservedWorker[] = this.#pool
+      .workers()
+      .sort((a, b) => a.id - b.id)
+      .map(({ id, state }) => ({ id, state }));
     // Overflow is a count in the pool, not a mark on a worker: the busy ones past `size`, oldest first, show it.
     for (let i = status.size; i < live.length; i++) {
       if (live[i]!.state === 'busy') live[i]!.state = 'overflow';
@@ -115,7 +91,7 @@ export class PoolTracker {
       pool: this.view(),
       events: this.#events,
       dropped: this.#dropped,
-      wait: this.#waits === 0 ? null : { count: this.#waits, mean: round(this.#waitSum / this.#waits), max: round(this.#waitMax) },
+      wait: this.#waits === 0 ? null : { count: this.#waits, mean: round(this.#waitSum / this.#waits), max: this.#waitMax },
     };
     this.discard();
     return update;

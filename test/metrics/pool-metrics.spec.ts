@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { once } from 'node:events';
-import { PoolRegistry, type Lease, type WorkerContext } from 'nestjs-pool';
+import { PoolRegistry, type Lease, type Pool, type WorkerContext } from 'nestjs-pool';
 import {
   METRIC_POOL_WORKER_ABORTS,
   METRIC_POOL_WORKER_CHECKOUTS,
@@ -155,17 +155,48 @@ describe('PoolMetrics', () => {
     expect(lease.held).toBe(false);
   });
 
-  it('picks up pools registered at run time when it collects, and lets go of stopped ones', async () => {
+  it('times each wait exactly when clients leave the queue out of order', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const pool = await startDb({ size: 1, maxOverflow: 0 });
+    metrics = new PoolMetrics(registry, { meterProvider: provider });
+
+    const held = await pool.checkout();
+    const patient = pool.checkout({ timeout: 1000 });
+    await jest.advanceTimersByTimeAsync(10);
+    // Queued after `patient`, it leaves first: its timeout ends before `patient` is served.
+    const hasty = pool.checkout({ timeout: 50 }).catch((error: Error) => error);
+    await jest.advanceTimersByTimeAsync(50);
+    expect(await hasty).toMatchObject({ code: 'POOL_TIMEOUT' });
+    await jest.advanceTimersByTimeAsync(40);
+    held.release();
+    (await patient).release(); // queued from 0 to 100 ms
+
+    const points = await collect(reader);
+    expect(valueOf(points, METRIC_POOL_WORKER_TIMEOUTS, db)).toBe(1);
+    expect(valueOf<Histogram>(points, METRIC_POOL_WORKER_WAIT_TIME, db)).toMatchObject({ count: 2, min: 0, max: 0.1, sum: 0.1 });
+  });
+
+  it('counts a pool registered at run time from its first checkout, and lets go of it once stopped', async () => {
     metrics = new PoolMetrics(registry, { meterProvider: provider });
     const late = await registry.start<number>({ name: 'late', size: 3, factory: { create: (ctx) => ctx.id } });
-    expect(valueOf(await collect(reader), METRIC_POOL_WORKER_COUNT, { 'pool.name': 'late', 'pool.worker.state': 'idle' })).toBe(3);
+    await late.use(() => undefined); // before any collection
 
-    (await late.checkout()).release();
-    expect(valueOf(await collect(reader), METRIC_POOL_WORKER_CHECKOUTS, { 'pool.name': 'late' })).toBe(1);
+    const points = await collect(reader);
+    expect(valueOf(points, METRIC_POOL_WORKER_CHECKOUTS, { 'pool.name': 'late' })).toBe(1);
+    expect(valueOf<Histogram>(points, METRIC_POOL_WORKER_WAIT_TIME, { 'pool.name': 'late' })).toMatchObject({ count: 1 });
+    expect(valueOf(points, METRIC_POOL_WORKER_COUNT, { 'pool.name': 'late', 'pool.worker.state': 'idle' })).toBe(3);
 
     await registry.stop('late');
-    await collect(reader);
     expect(late.listenerCount('checkout')).toBe(0);
+  });
+
+  it('lets go of a pool that could not start', async () => {
+    metrics = new PoolMetrics(registry, { meterProvider: provider });
+    let broken: Pool<unknown> | undefined;
+    registry.once('register', (pool) => (broken = pool));
+    const started = registry.start({ name: 'broken', size: 1, factory: { create: () => Promise.reject(new Error('no database')) } });
+    await expect(started).rejects.toMatchObject({ code: 'POOL_FAILED' });
+    expect(broken!.listenerCount('checkout')).toBe(0);
   });
 });
 

@@ -7,8 +7,14 @@ import { Test } from '@nestjs/testing';
 import { once } from 'node:events';
 import http, { type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PoolRegistry, type Pool } from 'nestjs-pool';
-import { PoolObserverModule, type PoolObserverOptions, type PoolObserverSnapshot, type PoolObserverUpdate } from 'nestjs-pool/observer';
+import { getPoolToken, PoolModule, PoolRegistry, type Lease, type Pool, type WorkerContext } from 'nestjs-pool';
+import {
+  PoolObserver,
+  PoolObserverModule,
+  type PoolObserverOptions,
+  type PoolObserverSnapshot,
+  type PoolObserverUpdate,
+} from 'nestjs-pool/observer';
 
 interface SseMessage {
   type: string;
@@ -121,11 +127,8 @@ describe.each([
         workers: 2,
         idle: 1,
         busy: 1,
-        // started before the observer watched: only the checkout named one of them
-        workerStates: [
-          { id: null, state: 'idle' },
-          { id: lease.workerId, state: 'busy' },
-        ],
+        // started before the observer module: its workers are known all the same
+        workerStates: [1, 2].map((id) => ({ id, state: id === lease.workerId ? 'busy' : 'idle' })),
       }),
     ]);
     lease.release();
@@ -190,6 +193,33 @@ describe.each([
     expect((await open('/pool-observer', allowed)).status).toBe(200);
     expect((await open('/pool-observer/ui', allowed)).status).toBe(200);
     expect(await readEvents(await open('/pool-observer/events', allowed)).next()).toMatchObject({ type: 'snapshot' });
+  });
+});
+
+describe('PoolObserverModule next to PoolModule', () => {
+  it('knows by id the workers of a forFeatureAsync pool, started while the application boots', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PoolObserverModule.forRoot({ enabled: true }),
+        PoolModule.forFeatureAsync([{ name: 'reports', useFactory: async () => ({ size: 2, factory: { create: (ctx: WorkerContext) => ctx.id } }) }]),
+      ],
+    }).compile();
+    const app = await moduleRef.createNestApplication({ logger: false }).init();
+    let lease: Lease<number> | undefined;
+    let snapshot: PoolObserverSnapshot;
+    try {
+      lease = await app.get<Pool<number>>(getPoolToken('reports')).checkout();
+      snapshot = app.get(PoolObserver).snapshot();
+    } finally {
+      lease?.release();
+      await app.close();
+    }
+    expect(snapshot.pools).toEqual([
+      expect.objectContaining({
+        name: 'reports',
+        workerStates: [1, 2].map((id) => ({ id, state: id === lease!.workerId ? 'busy' : 'idle' })),
+      }),
+    ]);
   });
 });
 

@@ -75,22 +75,32 @@ describe('PoolObserver', () => {
     expect(poolView('db')).toMatchObject({ state: 'ready', workers: 3, idle: 3, totals: { checkouts: 1, timeouts: 0, aborts: 0, exits: 0 } });
   });
 
-  it('shows workers that were alive before it watched without an id, until an event names them', async () => {
-    const { pool } = testPool('db', 2);
+  it('knows by id and state the workers that were alive before it watched', async () => {
+    const { pool } = testPool('db', 3);
     registry.register(pool);
     await pool.start();
     const held = await pool.checkout();
     observer = new PoolObserver(registry);
-    expect(tiles(poolView('db'))).toEqual([
-      { id: null, state: 'idle' },
-      { id: null, state: 'busy' },
-    ]);
+    const expected = [1, 2, 3].map((id) => ({ id, state: id === held.workerId ? 'busy' : 'idle' }));
+    expect(tiles(poolView('db'))).toEqual(expected);
 
     held.release();
-    expect(tiles(poolView('db'))).toEqual([
-      { id: null, state: 'idle' },
-      { id: held.workerId, state: 'idle' },
+    expect(tiles(poolView('db'))).toEqual([1, 2, 3].map((id) => ({ id, state: 'idle' })));
+  });
+
+  it('watches a pool registered after it was created from its first checkout', async () => {
+    observer = new PoolObserver(registry);
+    const late = await registry.start<number>({ name: 'late', size: 2, factory: { create: (ctx) => ctx.id } });
+    await late.use(() => undefined); // before anyone looked
+    expect(poolView('late')).toMatchObject({ workers: 2, totals: { checkouts: 1 } });
+    expect(tiles(poolView('late'))).toEqual([
+      { id: 1, state: 'idle' },
+      { id: 2, state: 'idle' },
     ]);
+
+    await registry.stop('late');
+    expect(poolView('late')).toBeUndefined();
+    expect(late.listenerCount('checkout')).toBe(0);
   });
 
   it('shows busy workers past size as overflow, and creates in flight as starting', async () => {
@@ -192,14 +202,42 @@ describe('PoolObserver', () => {
       expect(change!.wait).toEqual({ count: 2, mean: 15, max: 30 });
     });
 
+    it('times each wait exactly when clients leave the queue out of order', async () => {
+      const db = testPool('db', 1);
+      registry.register(db.pool);
+      observer = new PoolObserver(registry);
+      await db.pool.start();
+      const held = await db.pool.checkout();
+      listen();
+
+      const patient = db.pool.checkout({ timeout: 1000 });
+      await jest.advanceTimersByTimeAsync(10);
+      // Queued after `patient`, it leaves first: its timeout ends before `patient` is served.
+      const hasty = db.pool.checkout({ timeout: 50 }).catch((error: Error) => error);
+      await jest.advanceTimersByTimeAsync(50);
+      expect(await hasty).toMatchObject({ code: 'POOL_TIMEOUT' });
+      await jest.advanceTimersByTimeAsync(40);
+      held.release();
+      leases.push(await patient); // queued from 0 to 100 ms
+
+      await jest.advanceTimersByTimeAsync(100);
+      const events = updates().flatMap((update) => update.pools[0]!.events);
+      expect(events.filter((event) => event.type === 'checkout')).toEqual([{ type: 'checkout', at: 1_000_100, workerId: 1, waited: 100 }]);
+      expect(updates().at(-1)!.pools[0]!.wait).toEqual({ count: 1, mean: 100, max: 100 });
+    });
+
     it('adds pools registered at run time and names the ones removed', async () => {
       observer = new PoolObserver(registry);
       listen();
       expect((messages[0]!.data as PoolObserverSnapshot).pools).toEqual([]);
 
-      await registry.start<number>({ name: 'late', size: 1, factory: { create: (ctx) => ctx.id } });
+      const late = await registry.start<number>({ name: 'late', size: 1, factory: { create: (ctx) => ctx.id } });
+      await late.use(() => undefined);
       await jest.advanceTimersByTimeAsync(100);
-      expect(updates().at(-1)!.pools.map((change) => change.pool.name)).toEqual(['late']);
+      const [change] = updates().at(-1)!.pools;
+      expect(change!.pool.name).toBe('late');
+      // Watched from its registration: its start and first checkout are there.
+      expect(change!.events.map((event) => event.type)).toEqual(expect.arrayContaining(['workerStart', 'checkout', 'checkin']));
 
       await registry.stop('late');
       await jest.advanceTimersByTimeAsync(100);
