@@ -6,6 +6,9 @@ import { WorkerAbortedError, WorkerLoadError, WorkerTimeoutError } from './worke
 import type { WorkerArgs, WorkerFunctions, WorkerMethod, WorkerResult } from './worker-functions.interface.js';
 import type { CallMessage, WorkerMessage } from './worker-protocol.interface.js';
 
+/** Node's timers fire at once past this many ms, so a longer finite timeout is refused. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 interface PendingCall {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -168,8 +171,9 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
       return Promise.reject(new TypeError(`Pool "${this.#pool}": ${this.#file} has no function "${method}" (it offers: ${offered})`));
     }
     const timeout = options?.timeout;
-    if (timeout !== undefined && !(timeout >= 0)) {
-      return Promise.reject(new PoolConfigError(this.#pool, 'timeout', `must be a number >= 0 (ms), got ${String(timeout)}`));
+    if (timeout !== undefined && !(timeout >= 0 && (timeout <= MAX_TIMEOUT || timeout === Infinity))) {
+      const problem = `must be a number of ms from 0 to ${MAX_TIMEOUT}, or Infinity, got ${String(timeout)}`;
+      return Promise.reject(new PoolConfigError(this.#pool, 'timeout', problem));
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason); // never started: the worker stays

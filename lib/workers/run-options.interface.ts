@@ -14,6 +14,6 @@ export interface RunOptions<K extends string = string> {
    * `WorkerAbortedError`; the pool replaces the worker. Already aborted: the call never starts.
    */
   signal?: AbortSignal;
-  /** Past this many ms the call is treated as aborted: `WorkerTimeoutError`. Default none. */
+  /** Past this many ms (at most 2^31 - 1) the call is treated as aborted: `WorkerTimeoutError`. Default none. */
   timeout?: number;
 }

@@ -80,11 +80,16 @@ describe('thread and process options', () => {
     }
   });
 
-  it('reject a call timeout that is not a number >= 0, naming the pool', async () => {
+  it('reject a call timeout that a timer cannot honour, naming the pool', async () => {
     const pool = new ThreadPool({ name: 'timeouts', size: 1, thread: { filename: MATH } });
     await pool.start();
     try {
-      await expect(pool.run(2, { timeout: -5 })).rejects.toThrow(new PoolConfigError('timeouts', 'timeout', 'must be a number >= 0 (ms), got -5'));
+      for (const timeout of [-5, NaN, 2 ** 31]) {
+        await expect(pool.run(2, { timeout })).rejects.toThrow(
+          new PoolConfigError('timeouts', 'timeout', `must be a number of ms from 0 to 2147483647, or Infinity, got ${timeout}`),
+        );
+      }
+      expect(pool.status().restarts).toBe(0);
       await expect(pool.run(2, { timeout: Infinity })).resolves.toBe(4);
     } finally {
       await pool.stop();
