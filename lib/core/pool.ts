@@ -164,20 +164,19 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     this.#starting += this.size;
     // Each worker is offered as it arrives (a checkout made meanwhile gets it); the first
     // failed create fails the pool, which destroys the workers that did start.
+    const failed = (cause: unknown): void => {
+      this.#starting--;
+      if (this.#lifecycle !== 'starting') return;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      this.#fail(new PoolFailedError(this.name, `could not start its workers: ${message}`, { cause }));
+    };
     await Promise.all(
       Array.from({ length: this.size }, () =>
-        this.#create().then(
-          (record) => {
-            this.#starting--;
-            this.#offer(record);
-          },
-          (cause: unknown) => {
-            this.#starting--;
-            if (this.#lifecycle !== 'starting') return;
-            const message = cause instanceof Error ? cause.message : String(cause);
-            this.#fail(new PoolFailedError(this.name, `could not start its workers: ${message}`, { cause }));
-          },
-        ),
+        this.#create().then((record) => {
+          if (record.exitedEarly) return failed(this.#discard(record));
+          this.#starting--;
+          this.#join(record);
+        }, failed),
       ),
     );
     if (this.#lifecycle !== 'starting') throw this.#closedError!;
@@ -403,12 +402,30 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   #attempt(): void {
     this.#create().then(
       (record) => {
+        if (record.exitedEarly) return this.#createFailed(this.#discard(record));
         this.#starting--;
         this.#createFailures = 0;
-        this.#offer(record);
+        this.#join(record);
       },
       (error: unknown) => this.#createFailed(error),
     );
+  }
+
+  /** A created worker joins the pool and goes through the checkin rule, in one step. */
+  #join(record: WorkerRecord<W>): void {
+    record.state = 'busy'; // until #offer places it
+    this.#workers.add(record);
+    this.emit('workerStart', record.id);
+    this.#offer(record);
+  }
+
+  /** A worker that called `exit()` before its create resolved never joins: it counts as a failed create. */
+  #discard(record: WorkerRecord<W>): WorkerExitError {
+    const error = new WorkerExitError(this.name, record.id, record.exitReason);
+    record.state = 'dead';
+    record.controller.abort(error);
+    this.#destroyWorker(record.id, record.worker, 'exited');
+    return error;
   }
 
   #createFailed(error: unknown): void {
@@ -478,14 +495,6 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }
-    this.#workers.add(record);
-    this.emit('workerStart', record.id);
-    if (record.exitedEarly) {
-      const error = new WorkerExitError(this.name, record.id, record.exitReason);
-      this.#destroy(record, 'exited', error);
-      throw error;
-    }
-    record.state = 'busy'; // not idle until #offer places it
     return record;
   }
 

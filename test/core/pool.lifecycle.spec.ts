@@ -206,6 +206,20 @@ describe('events', () => {
   });
 });
 
+describe('counting a new worker', () => {
+  it('counts it once from workerStart on: in workers, no longer in starting', async () => {
+    const pool = new Pool<TestWorker>({ name: 'count', factory, size: 2, maxOverflow: 0 });
+    const seen: unknown[] = [];
+    pool.on('workerStart', () => seen.push({ ...pool.status(), list: pool.workers().length }));
+    await pool.start();
+    expect(seen).toMatchObject([
+      { workers: 1, starting: 1, list: 1 },
+      { workers: 2, starting: 0, list: 2 },
+    ]);
+    await pool.stop();
+  });
+});
+
 describe('workers()', () => {
   it('lists every live worker by id and state, never the worker itself', async () => {
     const pool = await startPool({ size: 2, maxOverflow: 0 });
