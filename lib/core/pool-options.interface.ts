@@ -8,7 +8,9 @@ export interface WorkerContext {
   readonly signal: AbortSignal;
   /**
    * Reports the worker's own death (a closed socket, a crashed thread): the pool removes it,
-   * aborts its lease if it is leased, and starts a replacement by the pool's rules.
+   * aborts its lease if it is leased, and starts a replacement by the pool's rules. The lease's
+   * signal gets a `WorkerExitError` with `reason` as its cause; pass a `WorkerExitError`
+   * (with its exit code) to have it used as is.
    */
   exit(reason?: unknown): void;
 }

@@ -99,5 +99,7 @@ export class LeaseTimeoutError extends PoolError {
 
 function describe(reason: unknown): string {
   if (reason === undefined) return '';
-  return `: ${reason instanceof Error ? reason.message : String(reason)}`;
+  // Duck-typed: errors from another realm (a worker thread, a vm context) fail `instanceof Error`.
+  const message = (reason as { message?: unknown } | null)?.message;
+  return `: ${typeof message === 'string' ? message : String(reason)}`;
 }

@@ -421,7 +421,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
 
   /** A worker that called `exit()` before its create resolved never joins: it counts as a failed create. */
   #discard(record: WorkerRecord<W>): WorkerExitError {
-    const error = new WorkerExitError(this.name, record.id, record.exitReason);
+    const error = exitError(this.name, record.id, record.exitReason);
     record.state = 'dead';
     record.controller.abort(error);
     this.#destroyWorker(record.id, record.worker, 'exited');
@@ -505,7 +505,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       record.exitReason = reason;
       return;
     }
-    this.#died(record, 'exited', new WorkerExitError(this.name, record.id, reason));
+    this.#died(record, 'exited', exitError(this.name, record.id, reason));
   }
 
   // --- destroying ---------------------------------------------------------------------------
@@ -730,6 +730,11 @@ function timeoutError(pool: string, timeout: number): PoolTimeoutError {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** A worker that reports its death with a `WorkerExitError` (exit code and all) keeps it as is. */
+function exitError(pool: string, workerId: number, reason: unknown): WorkerExitError {
+  return reason instanceof WorkerExitError ? reason : new WorkerExitError(pool, workerId, reason);
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Pool, PoolFailedError, type PoolOptions, type WorkerContext } from 'nestjs-pool';
+import vm from 'node:vm';
+import { Pool, PoolFailedError, WorkerExitError, type PoolOptions, type WorkerContext } from 'nestjs-pool';
 import { FAKE_TIMERS, flush, TestFactory, type TestWorker } from './support/test-factory.js';
 
 let factory: TestFactory;
@@ -163,6 +164,25 @@ describe('restarts', () => {
     resolveCreate({ id: 1 } as TestWorker);
     await flush();
     expect(destroyed).toEqual(['create-timeout']);
+  });
+});
+
+describe('exit reasons', () => {
+  it('a WorkerExitError given to exit() reaches the holder as is, exit code included', async () => {
+    const pool = await startPool({ size: 1 });
+    const lease = await pool.checkout();
+    const crash = new WorkerExitError('sup', lease.workerId, 'exit code 3', 3);
+    lease.worker.ctx.exit(crash);
+    expect(lease.signal.reason).toBe(crash);
+    expect(lease.signal.reason).toMatchObject({ exitCode: 3, message: 'Pool "sup": worker 1 exited: exit code 3' });
+  });
+
+  it('any other reason is wrapped, its message read even from another realm', async () => {
+    const pool = await startPool({ size: 1 });
+    const lease = await pool.checkout();
+    lease.worker.ctx.exit(vm.runInNewContext('new Error("socket closed")'));
+    expect(lease.signal.reason).toBeInstanceOf(WorkerExitError);
+    expect(lease.signal.reason.message).toBe('Pool "sup": worker 1 exited: socket closed');
   });
 });
 
