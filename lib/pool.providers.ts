@@ -1,7 +1,7 @@
 import type { InjectionToken, OptionalFactoryDependency, Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getPoolToken } from './common/pool.utils.js';
-import { Pool, PoolConfigError, PoolRegistry } from './core/index.js';
+import { PoolConfigError, PoolRegistry, type Pool } from './core/index.js';
 import type { PoolAsyncDefinition, PoolDefinition } from './interfaces/pool-definition.interface.js';
 import type {
   PoolModuleAsyncOptions,
@@ -9,7 +9,7 @@ import type {
   PoolOptionsFactory,
 } from './interfaces/pool-module-options.interface.js';
 import { POOL_MODULE_OPTIONS, POOL_ROOT_ASYNC_POOLS } from './pool.constants.js';
-import { resolvePoolDefinition } from './pool-definition.resolver.js';
+import { createPoolFromDefinition } from './pool-definition.resolver.js';
 
 /** What every pool provider injects first: forRoot's options are optional, so forFeature works alone. */
 const POOL_DEPENDENCIES: (InjectionToken | OptionalFactoryDependency)[] = [
@@ -18,7 +18,10 @@ const POOL_DEPENDENCIES: (InjectionToken | OptionalFactoryDependency)[] = [
   { token: POOL_MODULE_OPTIONS, optional: true },
 ];
 
-/** One provider per pool, under `getPoolToken(name)`: the engine's `Pool`, registered in `PoolRegistry`. */
+/**
+ * One provider per pool, under `getPoolToken(name)`, registered in `PoolRegistry`: the engine's
+ * `Pool`, or a `ThreadPool` / `ProcessPool` for `thread` / `process` definitions.
+ */
 export function createPoolProviders(definitions: PoolDefinition[], method: string): Provider[] {
   assertUniqueNames(definitions, method);
   return definitions.map((definition) => ({
@@ -89,7 +92,7 @@ function createPool(
   options: PoolModuleOptions | undefined,
   definition: PoolDefinition,
 ): Pool<unknown> {
-  return registry.register(new Pool(resolvePoolDefinition(definition, options?.defaults, moduleRef)));
+  return registry.register(createPoolFromDefinition(definition, options?.defaults, moduleRef));
 }
 
 function assertUniqueNames(definitions: readonly { name: string }[], method: string): void {

@@ -77,11 +77,13 @@ describe('PoolModule configuration errors fail bootstrap with what to fix', () =
 
   it('asks for exactly one worker source', async () => {
     const none = await compileError([PoolModule.forFeature([{ name: 'none' } as PoolDefinition])]);
-    expect(none.message).toBe('Pool "none": option "worker" is missing: set "factory" or "worker"');
+    expect(none.message).toBe('Pool "none": option "worker" is missing: set "factory", "worker", "thread" or "process"');
     const both = await compileError([
       PoolModule.forFeature([{ name: 'both', factory, worker: RecordingWorker } as unknown as PoolDefinition]),
     ]);
-    expect(both.message).toBe('Pool "both": option "worker" cannot be combined with "factory": set only one of "factory" or "worker"');
+    expect(both.message).toBe(
+      'Pool "both": option "worker" cannot be combined with "factory": set only one of "factory", "worker", "thread" or "process"',
+    );
   });
 
   it('rejects module options it cannot use', async () => {
