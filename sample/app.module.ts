@@ -4,6 +4,7 @@ import { PoolModule } from 'nestjs-pool';
 import { PoolObserverModule } from 'nestjs-pool/observer';
 import { PoolErrorFilter } from './common/pool-error.filter.js';
 import { AppConfigModule } from './config/app-config.module.js';
+import { HashingModule } from './hashing/hashing.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PoolsModule } from './pools/pools.module.js';
 import { QUOTES_POOL } from './pools.constants.js';
@@ -29,6 +30,7 @@ import { UpstreamClient } from './upstream/upstream-client.worker.js';
     UpstreamModule,
     QuotesModule,
     ReportsModule,
+    HashingModule,
     PoolsModule,
     HealthModule,
     // Live view of every pool at /pool-observer/ui (JSON at /pool-observer); off with POOL_OBSERVER=off.

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { PoolHealthIndicator } from 'nestjs-pool/terminus';
-import { QUOTES_POOL, REPORTS_POOL } from '../pools.constants.js';
+import { HASH_POOL, QUOTES_POOL, REPORTS_POOL } from '../pools.constants.js';
 
 @Controller('health')
 export class HealthController {
@@ -17,6 +17,7 @@ export class HealthController {
     return this.health.check([
       () => this.pools.isHealthy(QUOTES_POOL, { maxWaiting: 50 }),
       () => this.pools.isHealthy(REPORTS_POOL, { maxWaiting: 50 }),
+      () => this.pools.isHealthy(HASH_POOL, { maxWaiting: 50 }),
     ]);
   }
 }

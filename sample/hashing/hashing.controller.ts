@@ -1,0 +1,76 @@
+import {
+  BadRequestException,
+  Controller,
+  DefaultValuePipe,
+  Get,
+  HttpCode,
+  HttpException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { PoolLease, PoolWorker, UsePoolWorker, WorkerAbortedError, WorkerExitError, type Lease, type ThreadWorker } from 'nestjs-pool';
+import { HASH_POOL } from '../pools.constants.js';
+import type { HashWorker } from './hash-worker.interface.js';
+
+export const DEFAULT_ROUNDS = 10_000;
+export const MAX_ROUNDS = 5_000_000;
+
+/** nginx's Client Closed Request: never seen by the client, it keeps the error log quiet. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+export interface HashResult {
+  input: string;
+  rounds: number;
+  sha256: string;
+  /** The pool worker and the thread that computed it. */
+  worker: number;
+  threadId: number;
+}
+
+export interface CrashReport {
+  /** The pool worker whose thread died; the pool has started a replacement. */
+  worker: number;
+  threadId: number;
+  exitCode: number | undefined;
+  error: string;
+}
+
+type HashThread = ThreadWorker<HashWorker>;
+
+/** Every handler borrows one of the "hash" pool's threads for the duration of the request. */
+@Controller('hash')
+@UsePoolWorker(HASH_POOL)
+export class HashingController {
+  /**
+   * Iterated SHA-256 of `input`, computed in a thread. `lease.signal` aborts when the client
+   * hangs up: the thread is then terminated, so the CPU work stops with the request, and the
+   * pool starts a fresh thread.
+   */
+  @Get(':input')
+  async hash(
+    @Param('input') input: string,
+    @Query('rounds', new DefaultValuePipe(DEFAULT_ROUNDS), ParseIntPipe) rounds: number,
+    @PoolWorker() worker: HashThread,
+    @PoolLease() lease: Lease<HashThread>,
+  ): Promise<HashResult> {
+    if (rounds < 1 || rounds > MAX_ROUNDS) throw new BadRequestException(`rounds must be from 1 to ${MAX_ROUNDS}`);
+    try {
+      const sha256 = await worker.run({ input, rounds }, { signal: lease.signal });
+      return { input, rounds, sha256, worker: worker.id, threadId: worker.threadId };
+    } catch (error) {
+      if (error instanceof WorkerAbortedError) throw new HttpException('Client Closed Request', CLIENT_CLOSED_REQUEST);
+      throw error;
+    }
+  }
+
+  /** Kills the borrowed thread with an uncaught error; `/pools`, `/health` and the observer show the restart. */
+  @Post('crash')
+  @HttpCode(200)
+  async crash(@PoolWorker() worker: HashThread): Promise<CrashReport> {
+    const error: unknown = await worker.call('crash', `thread ${worker.threadId} crashed on purpose`).catch((e: unknown) => e);
+    if (!(error instanceof WorkerExitError)) throw error;
+    return { worker: worker.id, threadId: worker.threadId, exitCode: error.exitCode, error: error.message };
+  }
+}
