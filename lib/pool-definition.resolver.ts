@@ -33,9 +33,9 @@ const WORKER_SOURCES: readonly WorkerSource[] = [
 /** Keys the module reads and the engine does not know (it rejects unknown options). */
 const MODULE_ONLY_OPTIONS = new Set<string>(['imports', ...WORKER_SOURCES.map((source) => source.option)]);
 
-const CHOICES = WORKER_SOURCES.map((source) => `"${source.option}"`)
-  .join(', ')
-  .replace(/, ([^,]*)$/, ' or $1');
+const OPTION_NAMES = WORKER_SOURCES.map((source) => `"${source.option}"`);
+/** `"factory", "worker", "thread" or "process"`, for errors. */
+const CHOICES = `${OPTION_NAMES.slice(0, -1).join(', ')} or ${OPTION_NAMES.at(-1)}`;
 
 /**
  * Builds the pool a module definition describes: `defaults` under the options the pool sets (an

@@ -12,10 +12,8 @@ import {
 } from '@nestjs/common';
 import { PoolLease, PoolWorker, UsePoolWorker, WorkerAbortedError, WorkerExitError, type Lease, type ThreadWorker } from 'nestjs-pool';
 import { HASH_POOL } from '../pools.constants.js';
+import { DEFAULT_ROUNDS, MAX_ROUNDS } from './hashing.constants.js';
 import type { HashWorker } from './hash-worker.interface.js';
-
-export const DEFAULT_ROUNDS = 10_000;
-export const MAX_ROUNDS = 5_000_000;
 
 /** nginx's Client Closed Request: never seen by the client, it keeps the error log quiet. */
 const CLIENT_CLOSED_REQUEST = 499;

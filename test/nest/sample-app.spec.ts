@@ -11,7 +11,7 @@ import request from 'supertest';
 import { AppModule } from '../../sample/app.module.js';
 import { AppConfig } from '../../sample/config/app-config.js';
 import { HashingConfig } from '../../sample/hashing/hashing-config.js';
-import { DEFAULT_ROUNDS, MAX_ROUNDS } from '../../sample/hashing/hashing.controller.js';
+import { DEFAULT_ROUNDS, MAX_ROUNDS } from '../../sample/hashing/hashing.constants.js';
 import { PoolRegistry, RemoteWorker, type ThreadPool } from 'nestjs-pool';
 import { RateLimitedUpstream, type UpstreamStats } from '../../sample/upstream/rate-limited-upstream.js';
 import type { UpstreamClient } from '../../sample/upstream/upstream-client.worker.js';
