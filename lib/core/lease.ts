@@ -5,22 +5,26 @@ export interface LeaseOwner<W> {
   checkin(lease: Lease<W>, broken: boolean, reason?: unknown): void;
 }
 
+/** A lease's abort state, made only when someone reads `signal` or the lease is aborted. */
+interface LeaseAbort {
+  controller: AbortController | undefined;
+  aborted: boolean;
+  reason: unknown;
+  onClientAbort: (() => void) | undefined;
+}
+
 /**
  * One checkout of one worker. Release it exactly once (`release`, `destroy`, or `using`);
  * extra calls are ignored, so a late release can never return a worker someone else holds.
+ * Kept small (one is made per checkout): what only `signal` needs lives in a lazy `LeaseAbort`.
  */
 export class Lease<W> implements Disposable, AsyncDisposable {
   readonly worker: W;
-  /** @internal */
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
   readonly #owner: LeaseOwner<W>;
   readonly #record: WorkerRecord<W>;
   readonly #clientSignal: AbortSignal | undefined;
-  readonly #onClientAbort: (() => void) | undefined;
-  #controller: AbortController | undefined = undefined;
-  #aborted = false;
-  #abortReason: unknown = undefined;
   #held = true;
+  #abort: LeaseAbort | undefined = undefined;
 
   /** @internal */
   constructor(owner: LeaseOwner<W>, record: WorkerRecord<W>, clientSignal: AbortSignal | undefined) {
@@ -28,10 +32,6 @@ export class Lease<W> implements Disposable, AsyncDisposable {
     this.#record = record;
     this.worker = record.worker;
     this.#clientSignal = clientSignal;
-    if (clientSignal !== undefined) {
-      this.#onClientAbort = () => this.#abort(clientSignal.reason);
-      clientSignal.addEventListener('abort', this.#onClientAbort, { once: true });
-    }
   }
 
   get workerId(): number {
@@ -50,14 +50,22 @@ export class Lease<W> implements Disposable, AsyncDisposable {
 
   /**
    * Aborts when the worker dies, the lease is revoked (lease timeout, pool stop) or the client's
-   * signal aborts. Created on first read, so leases nobody watches cost no AbortController.
+   * signal aborts. Created on first read, and only then does it listen to the client's signal:
+   * leases nobody watches cost no AbortController and no listener.
    */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    const state = (this.#abort ??= { controller: undefined, aborted: false, reason: undefined, onClientAbort: undefined });
+    if (state.controller === undefined) {
+      state.controller = new AbortController();
+      const client = this.#clientSignal;
+      if (this.#held && client?.aborted) this.#aborted(client.reason);
+      if (state.aborted) state.controller.abort(state.reason);
+      else if (this.#held && client !== undefined) {
+        state.onClientAbort = () => this.#aborted(client.reason);
+        client.addEventListener('abort', state.onClientAbort, { once: true });
+      }
     }
-    return this.#controller.signal;
+    return state.controller.signal;
   }
 
   /** Checks the worker in. Idempotent. */
@@ -83,23 +91,29 @@ export class Lease<W> implements Disposable, AsyncDisposable {
   /** @internal The pool took the worker back (it died, the lease timed out, the pool stopped). */
   revoke(reason: unknown): void {
     if (!this.#end()) return;
-    this.#abort(reason);
+    this.#aborted(reason);
   }
 
   #end(): boolean {
     if (!this.#held) return false;
     this.#held = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.#onClientAbort !== undefined) {
-      this.#clientSignal!.removeEventListener('abort', this.#onClientAbort);
+    const record = this.#record;
+    if (record.leaseTimer !== undefined) {
+      clearTimeout(record.leaseTimer);
+      record.leaseTimer = undefined;
     }
+    const client = this.#clientSignal;
+    const listener = this.#abort?.onClientAbort;
+    if (listener !== undefined) client!.removeEventListener('abort', listener);
+    else if (client?.aborted) this.#aborted(client.reason); // aborted while held, unobserved until now
     return true;
   }
 
-  #abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#abortReason = reason;
-    this.#controller?.abort(reason);
+  #aborted(reason: unknown): void {
+    const state = (this.#abort ??= { controller: undefined, aborted: false, reason: undefined, onClientAbort: undefined });
+    if (state.aborted) return;
+    state.aborted = true;
+    state.reason = reason;
+    state.controller?.abort(reason);
   }
 }

@@ -10,6 +10,8 @@ export class WorkerRecord<W> implements Linked<WorkerRecord<W>> {
   worker!: W;
   state: WorkerRecordState = 'starting';
   lease: Lease<W> | undefined = undefined;
+  /** Revokes the current lease after `leaseTimeout`; on the record, so a lease stays small. */
+  leaseTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** When it last went idle; kept only when `overflowTtl` needs it. */
   returnedAt = 0;
   /** Set when the worker called `exit()` before `create` had resolved. */
