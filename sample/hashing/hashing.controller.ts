@@ -10,12 +10,21 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { PoolLease, PoolWorker, UsePoolWorker, WorkerAbortedError, WorkerExitError, type Lease, type ThreadWorker } from 'nestjs-pool';
+import {
+  PoolError,
+  PoolLease,
+  PoolWorker,
+  UsePoolWorker,
+  WorkerAbortedError,
+  WorkerExitError,
+  type Lease,
+  type ThreadWorker,
+} from 'nestjs-pool';
 import { HASH_POOL } from '../pools.constants.js';
 import { DEFAULT_ROUNDS, MAX_ROUNDS } from './hashing.constants.js';
 import type { HashWorker } from './hash-worker.interface.js';
 
-/** nginx's Client Closed Request: never seen by the client, it keeps the error log quiet. */
+/** nginx's Client Closed Request. */
 const CLIENT_CLOSED_REQUEST = 499;
 
 export interface HashResult {
@@ -58,8 +67,11 @@ export class HashingController {
       const sha256 = await worker.run({ input, rounds }, { signal: lease.signal });
       return { input, rounds, sha256, worker: worker.id, threadId: worker.threadId };
     } catch (error) {
-      if (error instanceof WorkerAbortedError) throw new HttpException('Client Closed Request', CLIENT_CLOSED_REQUEST);
-      throw error;
+      if (!(error instanceof WorkerAbortedError)) throw error;
+      // The pool took the thread back (shutting down, say): its reason, a 503 through PoolErrorFilter.
+      if (error.abortReason instanceof PoolError) throw error.abortReason;
+      // The client left: an answer nobody reads, kept out of the error log.
+      throw new HttpException('Client Closed Request', CLIENT_CLOSED_REQUEST);
     }
   }
 
