@@ -5,10 +5,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { contenders } from './contenders/index.mjs';
+import { registries } from './contenders/index.mjs';
 
 const [file, variant, name] = process.argv.slice(2);
 const { scenario } = await import(pathToFileURL(resolve(file)).href);
+const contenders = registries[scenario.kind ?? 'pool'];
 const load = contenders[name];
 if (load === undefined) throw new Error(`unknown contender "${name}" (known: ${Object.keys(contenders).join(', ')})`);
 const { create } = await load();

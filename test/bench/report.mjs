@@ -3,7 +3,7 @@ import { summarize } from './stats.mjs';
 const SUBJECT = 'ours';
 
 const FORMATS = {
-  rate: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(0)}k`),
+  rate: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(0)}k` : `${(v / 1e3).toFixed(2)}k`),
   ms: (v) => `${digits(v)} ms`,
   bytes: (v) => (v >= 10_240 ? `${digits(v / 1024)} KB` : `${v.toFixed(0)} B`),
   count: (v) => `${Math.round(v)}`,
@@ -14,20 +14,31 @@ function digits(v) {
 }
 
 /**
- * One markdown table: a row per scenario metric, a column per contender (median and min–max of
- * the runs), then ours ÷ each other contender (on medians), then the issue's targets.
- * `sections`: [{ label, scenario, contenders, samples: { [contender]: { [metric]: number[] } }, errors }]
+ * The header, then one markdown table per kind of scenario (pools, threads, HTTP: each has its
+ * own contenders): a row per scenario metric, a column per contender (median and min–max of the
+ * runs), then ours ÷ each other contender (on medians), then the issue's targets; then the
+ * targets missed and the failed runs.
+ * `sections`: [{ label, scenario, targets, contenders, samples: { [contender]: { [metric]: number[] } }, errors }]
  */
 export function renderReport(sections, header) {
+  const lines = [...header];
+  const missed = [];
+  for (const kind of unique(sections.map((s) => s.scenario.kind ?? 'pool'))) {
+    lines.push('', ...renderTable(sections.filter((s) => (s.scenario.kind ?? 'pool') === kind), missed));
+  }
+  lines.push('', missed.length === 0 ? 'All targets met.' : `Targets missed:\n${missed.map((m) => `- ${m}`).join('\n')}`);
+  const errors = sections.flatMap((s) => s.errors.map((e) => `- ${s.label}, ${e}`));
+  if (errors.length > 0) lines.push('', 'Failed runs:', ...errors);
+  return lines.join('\n');
+}
+
+function renderTable(sections, missed) {
   const names = unique(sections.flatMap((s) => s.contenders));
   const peers = names.filter((n) => n !== SUBJECT);
   const lines = [
-    ...header,
-    '',
     `| Scenario | Metric | ${names.join(' | ')} | ${peers.map((p) => `ours ÷ ${p}`).join(' | ')} | Target |`,
     `|---|---|${names.map(() => '--:').join('|')}|${peers.map(() => '--:').join('|')}|---|`,
   ];
-  const missed = [];
   for (const section of sections) {
     let first = true;
     for (const [key, metric] of Object.entries(section.scenario.metrics)) {
@@ -47,7 +58,7 @@ export function renderReport(sections, header) {
         const r = ratio(stats[SUBJECT], stats[p]);
         return metric.ratio === false || r === undefined ? '–' : `${r.toFixed(2)}×`;
       });
-      const targets = section.scenario.targets
+      const targets = section.targets
         .filter((t) => t.metric === key)
         .map((t) => {
           const verdict = judge(t, stats, format);
@@ -61,10 +72,7 @@ export function renderReport(sections, header) {
       first = false;
     }
   }
-  lines.push('', missed.length === 0 ? 'All targets met.' : `Targets missed:\n${missed.map((m) => `- ${m}`).join('\n')}`);
-  const errors = sections.flatMap((s) => s.errors.map((e) => `- ${s.label}, ${e}`));
-  if (errors.length > 0) lines.push('', 'Failed runs:', ...errors);
-  return lines.join('\n');
+  return lines;
 }
 
 function ratio(ours, peer) {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every scenario in scenarios/ (files `N-name.mjs`), every contender, each in a
  * fresh process, interleaved, BENCH_RUNS times; prints one markdown table to stdout (progress
- * goes to stderr). Filters: BENCH_SCENARIOS=1,2  BENCH_CONTENDERS=ours,floor  BENCH_RUNS=5.
+ * goes to stderr). Filters: BENCH_SCENARIOS=1,2  BENCH_CONTENDERS=ours,floor  BENCH_RUNS=5 (each
+ * scenario's own `runs`, else 5, when unset).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,15 +10,19 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { contenders as registry } from './contenders/index.mjs';
+import { markBuildAsModule } from './contenders/build.mjs';
+import { registries } from './contenders/index.mjs';
 import { renderReport } from './report.mjs';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runsOverride = process.env.BENCH_RUNS === undefined ? undefined : Number(process.env.BENCH_RUNS);
 const onlyScenarios = list(process.env.BENCH_SCENARIOS);
 const onlyContenders = list(process.env.BENCH_CONTENDERS);
-if (!(runs >= 1)) throw new Error(`BENCH_RUNS must be a number >= 1, got ${process.env.BENCH_RUNS}`);
+if (runsOverride !== undefined && !(runsOverride >= 1)) {
+  throw new Error(`BENCH_RUNS must be a number >= 1, got ${process.env.BENCH_RUNS}`);
+}
+markBuildAsModule();
 
 const files = readdirSync(join(here, 'scenarios'))
   .filter((f) => /^\d+-.*\.mjs$/.test(f))
@@ -31,6 +36,7 @@ for (const file of files) {
   const path = join(here, 'scenarios', file);
   const { scenario } = await import(pathToFileURL(path).href);
   const names = contendersOf(scenario);
+  const runs = runsOverride ?? scenario.runs ?? 5;
   for (const variant of scenario.variants ?? [undefined]) {
     const label = `${id}. ${scenario.title}${variant === undefined ? '' : `, ${variant.label}`}`;
     const samples = Object.fromEntries(names.map((n) => [n, {}]));
@@ -47,7 +53,8 @@ for (const file of files) {
         process.stderr.write(`${label} | ${name} | run ${r + 1}/${runs} | ${JSON.stringify(result)}\n`);
       }
     }
-    sections.push({ label, scenario, contenders: names, samples, errors });
+    const targets = typeof scenario.targets === 'function' ? scenario.targets(variant?.id) : scenario.targets;
+    sections.push({ label, scenario, targets, runs, contenders: names, samples, errors });
   }
 }
 
@@ -55,13 +62,14 @@ console.log(
   renderReport(sections, [
     `Machine: ${availableParallelism()} cores, ${cpuModel()}, Node ${process.version}; ` +
       `load average ${startLoad.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end. Ours: ${engine()}.`,
-    `Each cell: median (min–max) of ${runs} runs, each in a fresh process, contenders interleaved. ` +
+    `Each cell: median (min–max) of ${runCounts()} runs, each in a fresh process, contenders interleaved. ` +
       `ours ÷ peer compares medians: above 1 is better for ↑ metrics, below 1 for ↓.`,
   ]),
 );
 
 /** The scenario's contenders, a prototype next to ours when BENCH_PROTO is set, filtered. */
 function contendersOf(scenario) {
+  const registry = registries[scenario.kind ?? 'pool'];
   const names = scenario.contenders.flatMap((n) => (n === 'ours' && registry.proto ? [n, 'proto'] : [n]));
   return names.filter((n) => onlyContenders === undefined || onlyContenders.includes(n));
 }
@@ -72,15 +80,25 @@ async function measure(path, variant, name, flags) {
   return JSON.parse(stdout.trim().split('\n').at(-1));
 }
 
-/** Which engine `ours` was: a table is only comparable with the code it measured. */
+/** "5", or "5 (scenario 6: 3)" when a scenario sets its own number of runs. */
+function runCounts() {
+  const usual = runsOverride ?? 5;
+  const other = sections.filter((s) => s.runs !== usual).map((s) => `scenario ${parseInt(s.label, 10)}: ${s.runs}`);
+  return other.length === 0 ? `${usual}` : `${usual} (${[...new Set(other)].join(', ')})`;
+}
+
+/** Which code `ours` was: a table is only comparable with the code it measured. */
 function engine() {
   if (process.env.BENCH_OURS) return process.env.BENCH_OURS;
   const git = (...args) => execFileSync('git', args, { cwd: join(here, '../..'), encoding: 'utf8' }).trim();
+  const at = (path) => {
+    const dirty = git('status', '--porcelain', '--', path) !== '';
+    return `${path} at ${git('log', '-1', '--format=%h', '--', path)}${dirty ? ' with uncommitted changes' : ''}`;
+  };
   try {
-    const dirty = git('status', '--porcelain', '--', 'lib/core') !== '';
-    return `lib/core at ${git('log', '-1', '--format=%h', '--', 'lib/core')}${dirty ? ' with uncommitted changes' : ''}`;
+    return ['lib/core', 'lib/workers', 'lib/interceptor'].map(at).join(', ');
   } catch {
-    return 'lib/core';
+    return 'lib';
   }
 }
 

@@ -1,10 +1,9 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { BUILD } from './build.mjs';
 
-/** The engine as built by `npm run bench` (lib/core only); BENCH_OURS=<module> measures another build. */
-export const ENGINE = process.env.BENCH_OURS
-  ? resolve(process.env.BENCH_OURS)
-  : fileURLToPath(new URL('../../../node_modules/.cache/nestjs-pool-bench/index.js', import.meta.url));
+/** The engine as built by `npm run bench`; BENCH_OURS=<module> measures another build. */
+export const ENGINE = process.env.BENCH_OURS ? resolve(process.env.BENCH_OURS) : join(BUILD, 'lib/core/index.js');
 
 const EVENTS = ['checkout', 'checkin', 'wait', 'timeout', 'abort', 'stateChange'];
 

@@ -1,0 +1,43 @@
+import autocannon from 'autocannon';
+
+const CONNECTIONS = 10; // autocannon's default; the bench pool has as many workers
+const WARMUP_S = 1;
+const DURATION_S = 5;
+
+/**
+ * The same Nest handler with `@UsePoolWorker` (a worker checked out around it, the request
+ * monitored as the pool's client), behind a pass-through interceptor (what any interceptor costs
+ * in Nest), and bare; the app runs in its own process, autocannon here, on loopback.
+ */
+export const scenario = {
+  title: `HTTP, a Nest handler, autocannon ${CONNECTIONS} connections x ${DURATION_S} s on loopback`,
+  kind: 'http',
+  runs: 3, // each run is seconds long: keeps the whole bench within minutes
+  variants: [
+    { id: 'express', label: 'Express' },
+    { id: 'fastify', label: 'Fastify' },
+  ],
+  contenders: ['ours', 'interceptor', 'bare'],
+  metrics: {
+    requestsPerSec: { label: 'requests/s', format: 'rate', better: 'higher' },
+    p99: { label: 'p99 latency', format: 'ms', better: 'lower' },
+  },
+  targets: [{ metric: 'requestsPerSec', vs: 'bare', min: 0.95 }],
+  async run(create, platform) {
+    const app = await create({ platform });
+    try {
+      await load(app.url, WARMUP_S); // warm up: JIT, connections
+      const result = await load(app.url, DURATION_S);
+      return { requestsPerSec: result.requests.total / result.duration, p99: result.latency.p99 };
+    } finally {
+      await app.close();
+    }
+  },
+};
+
+async function load(url, duration) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed > 0) throw new Error(`${failed} of ${result.requests.total} requests failed on ${url}`);
+  return result;
+}
