@@ -1,30 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Pool, PoolFullError, type Lease, type PoolOptions } from 'nestjs-pool';
-import { FAKE_TIMERS, flush, TestFactory, type TestWorker } from './support/test-factory.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Pool, PoolFullError, type Lease } from 'nestjs-pool';
+import { usePoolFixture } from './support/pool-fixture.js';
+import { flush, TestFactory, type TestWorker } from './support/test-factory.js';
 
-let factory: TestFactory;
-const pools: Pool<TestWorker>[] = [];
-
-async function startPool(options: Partial<PoolOptions<TestWorker>> = {}): Promise<Pool<TestWorker>> {
-  const pool = new Pool<TestWorker>({ name: 'p', factory, size: 1, maxOverflow: 0, ...options });
-  pools.push(pool);
-  await pool.start();
-  return pool;
-}
-
-beforeEach(() => {
-  jest.useFakeTimers(FAKE_TIMERS);
-  factory = new TestFactory();
-});
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.stop({ timeout: 0 })));
-  jest.useRealTimers();
-});
+const fx = usePoolFixture({ name: 'p', size: 1, maxOverflow: 0 });
 
 describe('checkout timeouts', () => {
   it('uses checkoutTimeout by default and arms no timer for an uncontended checkout', async () => {
-    const pool = await startPool({ checkoutTimeout: 200 });
+    const pool = await fx.startPool({ checkoutTimeout: 200 });
     const lease = await pool.checkout();
     expect(jest.getTimerCount()).toBe(0);
     const waiting = pool.checkout();
@@ -39,7 +22,7 @@ describe('checkout timeouts', () => {
   });
 
   it('waiters with different timeouts each time out at their own deadline, in any order', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     await pool.checkout();
     const settled: string[] = [];
     const track = (name: string, p: Promise<Lease<TestWorker>>) => p.catch(() => void settled.push(name));
@@ -53,7 +36,7 @@ describe('checkout timeouts', () => {
   });
 
   it('a waiter that times out in the middle of the queue leaves it; order of the rest is kept', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const held = await pool.checkout();
     const first = pool.checkout({ timeout: 1000 });
     const middle = pool.checkout({ timeout: 10 });
@@ -69,7 +52,7 @@ describe('checkout timeouts', () => {
   });
 
   it('Infinity waits for ever without a timer', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const held = await pool.checkout();
     const waiting = pool.checkout({ timeout: Infinity });
     expect(jest.getTimerCount()).toBe(0);
@@ -80,7 +63,7 @@ describe('checkout timeouts', () => {
 
   it('grant and timeout in the same tick: whichever runs first wins and no worker leaks (poolboy #64)', async () => {
     for (const releaseFirst of [true, false]) {
-      const pool = await startPool();
+      const pool = await fx.startPool();
       const held = await pool.checkout();
       // Two timers due at the same instant; the one registered first runs first.
       if (releaseFirst) setTimeout(() => held.release(), 100);
@@ -97,7 +80,7 @@ describe('checkout timeouts', () => {
   });
 
   it('a per-call timeout beyond what a timer can hold still waits, and still times out', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const held = await pool.checkout();
     const waiting = pool.checkout({ timeout: 2 ** 32 });
     await jest.advanceTimersByTimeAsync(2 ** 31);
@@ -109,7 +92,7 @@ describe('checkout timeouts', () => {
   });
 
   it('rejects an invalid per-call timeout with a clear error', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     await pool.checkout();
     await expect(pool.checkout({ timeout: Number.NaN })).rejects.toMatchObject({ code: 'POOL_CONFIG', option: 'timeout' });
     expect(pool.status().waiting).toBe(0);
@@ -118,13 +101,13 @@ describe('checkout timeouts', () => {
 
 describe('the client signal (monitoring the client)', () => {
   it('an already aborted signal fails at once and takes nothing', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     await expect(pool.checkout({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'POOL_ABORTED' });
     expect(pool.status()).toMatchObject({ idle: 1, busy: 0 });
   });
 
   it('aborting in the middle of the queue removes only that client, and its listener', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const held = await pool.checkout();
     const clients = [0, 1, 2].map(() => new AbortController());
     const waits = clients.map((c) => pool.checkout({ signal: c.signal }));
@@ -141,7 +124,7 @@ describe('the client signal (monitoring the client)', () => {
   });
 
   it('a client that leaves while holding aborts lease.signal, with the client reason; release still returns the worker', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const client = new AbortController();
     const lease = await pool.checkout({ signal: client.signal });
     const reason = new Error('client left');
@@ -154,7 +137,7 @@ describe('the client signal (monitoring the client)', () => {
   });
 
   it('lease.signal is created lazily and stays quiet on a normal release', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const lease = await pool.checkout();
     const signal = lease.signal;
     lease.release();
@@ -164,7 +147,7 @@ describe('the client signal (monitoring the client)', () => {
 
 describe('queue limits and non-blocking checkout', () => {
   it('maxWaiting caps the queue with PoolFullError', async () => {
-    const pool = await startPool({ maxWaiting: 2 });
+    const pool = await fx.startPool({ maxWaiting: 2 });
     await pool.checkout();
     void pool.checkout().catch(() => undefined);
     void pool.checkout().catch(() => undefined);
@@ -175,36 +158,36 @@ describe('queue limits and non-blocking checkout', () => {
   });
 
   it('block: false waits for an overflow worker being created, but never for a checkin', async () => {
-    factory.holdCreates = false;
-    const pool = await startPool({ size: 0, maxOverflow: 1 });
-    factory.holdCreates = true;
+    fx.factory.holdCreates = false;
+    const pool = await fx.startPool({ size: 0, maxOverflow: 1 });
+    fx.factory.holdCreates = true;
     const first = pool.checkout({ block: false });
     await flush();
     expect(pool.status()).toMatchObject({ starting: 1, overflow: 1, waiting: 1 });
     await expect(pool.checkout({ block: false })).rejects.toMatchObject({ code: 'POOL_FULL' });
-    factory.releaseCreates();
+    fx.factory.releaseCreates();
     const lease = await first;
     expect(lease.worker.id).toBe(1);
   });
 
   it('a checkout that arrives while a replacement is being created waits for it instead of adding overflow', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 5 });
-    factory.holdCreates = true;
-    factory.created[0]!.ctx.exit('boom');
+    const pool = await fx.startPool({ size: 1, maxOverflow: 5 });
+    fx.factory.holdCreates = true;
+    fx.factory.created[0]!.ctx.exit('boom');
     await flush();
     expect(pool.status()).toMatchObject({ workers: 0, starting: 1, overflow: 0 });
     const waiting = pool.checkout();
     await flush();
     expect(pool.status()).toMatchObject({ starting: 1, overflow: 0, waiting: 1 });
-    factory.releaseCreates();
+    fx.factory.releaseCreates();
     expect((await waiting).worker.id).toBe(2);
-    expect(factory.createCalls).toBe(2);
+    expect(fx.factory.createCalls).toBe(2);
   });
 });
 
 describe('leases', () => {
   it('release is idempotent: a stale lease cannot return a worker someone else holds', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const first = await pool.checkout();
     first.release();
     const second = await pool.checkout();
@@ -216,16 +199,16 @@ describe('leases', () => {
   });
 
   it('destroy checks the worker in as broken: destroyed and replaced', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     const lease = await pool.checkout();
     lease.destroy(new Error('connection reset'));
     await flush();
-    expect(factory.destroyed).toEqual([{ worker: lease.worker, reason: 'broken' }]);
+    expect(fx.factory.destroyed).toEqual([{ worker: lease.worker, reason: 'broken' }]);
     expect(pool.status()).toMatchObject({ workers: 1, idle: 1, restarts: 1 });
   });
 
   it('`using` releases the lease when the block ends', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     {
       await using lease = await pool.checkout();
       expect(lease.held).toBe(true);
@@ -239,7 +222,7 @@ describe('leases', () => {
   });
 
   it('use() returns the function result and checks in', async () => {
-    const pool = await startPool();
+    const pool = await fx.startPool();
     await expect(pool.use(async (worker) => worker.id * 10)).resolves.toBe(10);
     expect(pool.status().idle).toBe(1);
   });
@@ -247,25 +230,25 @@ describe('leases', () => {
 
 describe('validate', () => {
   it('a worker that fails validation at checkout is replaced and the client gets a valid one', async () => {
-    factory = new TestFactory({ validate: true });
-    const pool = await startPool({ size: 2, maxOverflow: 0 });
-    factory.valid = (worker) => worker.id !== 2; // lifo: worker 2 is tried first
+    fx.factory = new TestFactory({ validate: true });
+    const pool = await fx.startPool({ size: 2, maxOverflow: 0 });
+    fx.factory.valid = (worker) => worker.id !== 2; // lifo: worker 2 is tried first
     const lease = await pool.checkout();
     expect(lease.worker.id).toBe(1);
     await flush();
-    expect(factory.destroyed).toEqual([{ worker: factory.created[1], reason: 'invalid' }]);
+    expect(fx.factory.destroyed).toEqual([{ worker: fx.factory.created[1], reason: 'invalid' }]);
     expect(pool.status()).toMatchObject({ workers: 2, busy: 1, idle: 1, restarts: 1 });
   });
 
   it('async validate, and a throwing validate counts as invalid', async () => {
-    factory = new TestFactory({ validate: true });
-    const pool = await startPool({ size: 2, maxOverflow: 0 });
-    factory.valid = async (worker) => {
+    fx.factory = new TestFactory({ validate: true });
+    const pool = await fx.startPool({ size: 2, maxOverflow: 0 });
+    fx.factory.valid = async (worker) => {
       if (worker.id === 2) throw new Error('ping failed');
       return true;
     };
     const lease = await pool.checkout();
     expect(lease.worker.id).toBe(1);
-    expect(factory.destroyed.map((d) => d.reason)).toEqual(['invalid']);
+    expect(fx.factory.destroyed.map((d) => d.reason)).toEqual(['invalid']);
   });
 });

@@ -2,19 +2,12 @@
  * poolboy's own test suite (poolboy_tests.erl), ported scenario by scenario to this API.
  * Where Erlang kills a process, a test calls the worker's `ctx.exit()` or aborts the client's signal.
  */
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Pool, PoolFullError, PoolTimeoutError, type Lease, type PoolOptions } from 'nestjs-pool';
-import { FAKE_TIMERS, flush, TestFactory, type TestWorker } from './support/test-factory.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Pool, PoolFullError, PoolTimeoutError, type Lease } from 'nestjs-pool';
+import { usePoolFixture } from './support/pool-fixture.js';
+import { flush, type TestWorker } from './support/test-factory.js';
 
-let factory: TestFactory;
-const pools: Pool<TestWorker>[] = [];
-
-async function startPool(options: Partial<PoolOptions<TestWorker>>): Promise<Pool<TestWorker>> {
-  const pool = new Pool<TestWorker>({ name: 'poolboy', factory, ...options });
-  pools.push(pool);
-  await pool.start();
-  return pool;
-}
+const fx = usePoolFixture({ name: 'poolboy' });
 
 async function checkoutMany(pool: Pool<TestWorker>, n: number): Promise<Lease<TestWorker>[]> {
   const leases: Lease<TestWorker>[] = [];
@@ -22,35 +15,25 @@ async function checkoutMany(pool: Pool<TestWorker>, n: number): Promise<Lease<Te
   return leases;
 }
 
-beforeEach(() => {
-  jest.useFakeTimers(FAKE_TIMERS);
-  factory = new TestFactory();
-});
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.stop({ timeout: 0 })));
-  jest.useRealTimers();
-});
-
 describe('poolboy scenarios', () => {
   it('pool startup: starts size workers, all idle', async () => {
-    const pool = await startPool({ size: 10, maxOverflow: 5 });
+    const pool = await fx.startPool({ size: 10, maxOverflow: 5 });
     expect(pool.status()).toMatchObject({ state: 'ready', workers: 10, idle: 10, busy: 0, overflow: 0 });
-    expect(factory.created).toHaveLength(10);
+    expect(fx.factory.created).toHaveLength(10);
   });
 
   it('pool overflow: starts overflow workers under load and dismisses them on checkin', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 5 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 5 });
     const leases = await checkoutMany(pool, 7);
     expect(pool.status()).toMatchObject({ workers: 7, idle: 0, busy: 7, overflow: 2 });
     for (const lease of leases) lease.release();
     await flush();
     expect(pool.status()).toMatchObject({ state: 'ready', workers: 5, idle: 5, overflow: 0 });
-    expect(factory.destroyed.map((d) => d.reason)).toEqual(['dismissed', 'dismissed']);
+    expect(fx.factory.destroyed.map((d) => d.reason)).toEqual(['dismissed', 'dismissed']);
   });
 
   it('pool empty: a full pool queues the client until a worker is checked in', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 2 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 2 });
     const leases = await checkoutMany(pool, 7);
     expect(pool.status().state).toBe('full');
     const waiting = pool.checkout();
@@ -66,7 +49,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('pool empty, no overflow: the client waits; non-blocking gets full', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 0 });
     const leases = await checkoutMany(pool, 5);
     await expect(pool.checkout({ block: false })).rejects.toBeInstanceOf(PoolFullError);
     const waiting = pool.checkout();
@@ -76,16 +59,16 @@ describe('poolboy scenarios', () => {
   });
 
   it('worker death: an idle worker that dies is replaced', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 2 });
-    factory.created[0]!.ctx.exit('boom');
+    const pool = await fx.startPool({ size: 5, maxOverflow: 2 });
+    fx.factory.created[0]!.ctx.exit('boom');
     await flush();
     expect(pool.status()).toMatchObject({ workers: 5, idle: 5, restarts: 1 });
-    expect(factory.live()).toHaveLength(5);
-    expect(factory.live()).not.toContain(factory.created[0]!.id);
+    expect(fx.factory.live()).toHaveLength(5);
+    expect(fx.factory.live()).not.toContain(fx.factory.created[0]!.id);
   });
 
   it('worker death while full: a dead overflow worker is not replaced', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 2 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 2 });
     const leases = await checkoutMany(pool, 7);
     leases[6]!.worker.ctx.exit('boom');
     await flush();
@@ -95,18 +78,18 @@ describe('poolboy scenarios', () => {
   });
 
   it('worker death while full with a waiter: a new worker goes to the waiter', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 2 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 2 });
     const leases = await checkoutMany(pool, 7);
     const waiting = pool.checkout();
     leases[3]!.worker.ctx.exit('boom');
     const lease = await waiting;
-    expect(factory.created).toHaveLength(8);
-    expect(lease.worker).toBe(factory.created[7]);
+    expect(fx.factory.created).toHaveLength(8);
+    expect(lease.worker).toBe(fx.factory.created[7]);
     expect(pool.status()).toMatchObject({ state: 'full', workers: 7, overflow: 2, waiting: 0 });
   });
 
   it('pool full non-blocking: overflow is still used, then full', async () => {
-    const pool = await startPool({ size: 5, maxOverflow: 5 });
+    const pool = await fx.startPool({ size: 5, maxOverflow: 5 });
     await checkoutMany(pool, 5);
     const extra = await pool.checkout({ block: false });
     expect(pool.status().overflow).toBe(1);
@@ -119,7 +102,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('owner death: a client that goes away while holding gets its lease signal aborted', async () => {
-    const pool = await startPool({ size: 2, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 2, maxOverflow: 0 });
     const client = new AbortController();
     const result = pool.use(
       (worker, lease) =>
@@ -134,7 +117,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('checkin after exception in a transaction', async () => {
-    const pool = await startPool({ size: 2, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 2, maxOverflow: 0 });
     await expect(
       pool.use(() => {
         throw new Error('in transaction');
@@ -150,7 +133,7 @@ describe('poolboy scenarios', () => {
     [0, 2, ['overflow', 'overflow', 'full'], [0, 1, 2]],
     [0, 0, ['full'], [0]],
   ] as const)('status of size %i / overflow %i as workers are checked out', async (size, maxOverflow, states, overflows) => {
-    const pool = await startPool({ size, maxOverflow });
+    const pool = await fx.startPool({ size, maxOverflow });
     for (let co = 0; co < states.length; co++) {
       expect(pool.status()).toMatchObject({
         state: states[co],
@@ -163,7 +146,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('cancelled checkouts leave the queue and their place is not consumed', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 1, maxOverflow: 0 });
     const held = await pool.checkout();
     const clients = [new AbortController(), new AbortController(), new AbortController()];
     const waits = clients.map((c) => pool.checkout({ signal: c.signal }));
@@ -177,7 +160,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('demonitors waiting clients: a checkout timeout leaves no waiter behind', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 1, maxOverflow: 0 });
     const held = await pool.checkout();
     const waiting = pool.checkout({ timeout: 100 });
     const outcome = expect(waiting).rejects.toBeInstanceOf(PoolTimeoutError);
@@ -190,7 +173,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('transaction timeout: use() rejects when no worker comes within its timeout', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 0 });
+    const pool = await fx.startPool({ size: 1, maxOverflow: 0 });
     await pool.checkout();
     const fn = jest.fn();
     const tx = expect(pool.use(fn, { timeout: 50 })).rejects.toMatchObject({ code: 'POOL_TIMEOUT', timeout: 50 });
@@ -200,7 +183,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('lifo: the most recently returned worker is checked out next', async () => {
-    const pool = await startPool({ size: 3, maxOverflow: 0, strategy: 'lifo' });
+    const pool = await fx.startPool({ size: 3, maxOverflow: 0, strategy: 'lifo' });
     const [a, b] = await checkoutMany(pool, 2);
     a!.release();
     b!.release();
@@ -208,7 +191,7 @@ describe('poolboy scenarios', () => {
   });
 
   it('fifo: the least recently returned worker is checked out next', async () => {
-    const pool = await startPool({ size: 3, maxOverflow: 0, strategy: 'fifo' });
+    const pool = await fx.startPool({ size: 3, maxOverflow: 0, strategy: 'fifo' });
     const [a, b, c] = await checkoutMany(pool, 3);
     b!.release();
     a!.release();
@@ -218,17 +201,17 @@ describe('poolboy scenarios', () => {
   });
 
   it('no per-worker overflow flag: any worker returned while overflow > 0 is dismissed', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 1 });
+    const pool = await fx.startPool({ size: 1, maxOverflow: 1 });
     const [original, extra] = await checkoutMany(pool, 2);
     original!.release();
     await flush();
-    expect(factory.destroyed.map((d) => d.worker)).toEqual([original!.worker]);
+    expect(fx.factory.destroyed.map((d) => d.worker)).toEqual([original!.worker]);
     extra!.release();
     expect(pool.status()).toMatchObject({ workers: 1, idle: 1, overflow: 0 });
   });
 
   it('waiters are served in arrival order whatever the strategy', async () => {
-    const pool = await startPool({ size: 1, maxOverflow: 0, strategy: 'lifo' });
+    const pool = await fx.startPool({ size: 1, maxOverflow: 0, strategy: 'lifo' });
     const held = await pool.checkout();
     const order: number[] = [];
     const waits = [1, 2, 3].map((n) =>
