@@ -12,7 +12,16 @@ export interface WorkerContext {
    * signal gets a `WorkerExitError` with `reason` as its cause; pass a `WorkerExitError`
    * (with its exit code) to have it used as is.
    */
-  exit(reason?: unknown): void;
+  exit(reason?: unknown, options?: ExitOptions): void;
+}
+
+export interface ExitOptions {
+  /**
+   * true: the death was chosen, not a crash (a call killed because its client left or its
+   * timeout passed). The worker is replaced all the same, but it does not count against the
+   * restart intensity, so a burst of clients hanging up cannot fail the pool. Default false.
+   */
+  expected?: boolean;
 }
 
 /** Why the pool destroys a worker. */

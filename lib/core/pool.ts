@@ -17,6 +17,7 @@ import type { PoolEvents } from './pool-events.interface.js';
 import type {
   CheckoutOptions,
   DestroyReason,
+  ExitOptions,
   PoolOptions,
   PoolStrategy,
   StopOptions,
@@ -367,11 +368,11 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   // --- worker death and replacement ---------------------------------------------------------
 
   /** A worker died (exit, invalid, broken, lease timeout): remove it, then replace by poolboy's rule. */
-  #died(record: WorkerRecord<W>, reason: DestroyReason, error: unknown): void {
+  #died(record: WorkerRecord<W>, reason: DestroyReason, error: unknown, crash = true): void {
     const lease = record.lease;
     record.lease = undefined;
     this.#destroy(record, reason, error);
-    if ((this.#lifecycle === 'running' || this.#lifecycle === 'starting') && !this.#countRestart(error)) {
+    if ((this.#lifecycle === 'running' || this.#lifecycle === 'starting') && !this.#countRestart(error, crash)) {
       // Someone waits who no create in flight will serve, or the pool is below size: replace.
       if (this.#overflow > 0 && this.#waiting.length <= this.#starting) this.#overflow--;
       else this.#spawn();
@@ -381,10 +382,13 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     lease?.revoke(error);
   }
 
-  /** Counts a restart against the intensity; true when the pool has just failed because of it. */
-  #countRestart(cause: unknown): boolean {
+  /**
+   * Counts a restart; a crash (not a death the pool or a caller chose) also counts against the
+   * intensity. True when the pool has just failed because of it.
+   */
+  #countRestart(cause: unknown, crash = true): boolean {
     this.#restarts++;
-    if (this.#intensity.record(Date.now())) {
+    if (crash && this.#intensity.record(Date.now())) {
       const message = cause instanceof Error ? cause.message : String(cause);
       this.#fail(new PoolFailedError(this.name, `more than ${this.#intensity.maxRestarts} restarts within ${this.#intensity.withinMs} ms (last: ${message})`, { cause }));
       return true;
@@ -470,7 +474,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
       id: record.id,
       pool: this.name,
       signal: record.controller.signal,
-      exit: (reason?: unknown) => this.#onExit(record, reason),
+      exit: (reason?: unknown, options?: ExitOptions) => this.#onExit(record, reason, options?.expected !== true),
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -498,14 +502,14 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     return record;
   }
 
-  #onExit(record: WorkerRecord<W>, reason: unknown): void {
+  #onExit(record: WorkerRecord<W>, reason: unknown, crash: boolean): void {
     if (record.state === 'dead') return;
     if (record.state === 'starting') {
       record.exitedEarly = true;
       record.exitReason = reason;
       return;
     }
-    this.#died(record, 'exited', exitError(this.name, record.id, reason));
+    this.#died(record, 'exited', exitError(this.name, record.id, reason), crash);
   }
 
   // --- destroying ---------------------------------------------------------------------------
@@ -675,7 +679,8 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     const record = lease.record;
     if (record.lease !== lease) return;
     this.emit('leaseTimeout', lease);
-    this.#died(record, 'lease-timeout', new LeaseTimeoutError(this.name, record.id, this.#leaseTimeout));
+    // The holder's fault, not the worker's: replaced, but no crash against the restart intensity.
+    this.#died(record, 'lease-timeout', new LeaseTimeoutError(this.name, record.id, this.#leaseTimeout), false);
   };
 
   #armLinger(): void {

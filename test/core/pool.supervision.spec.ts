@@ -164,6 +164,32 @@ describe('exit reasons', () => {
   });
 });
 
+describe('expected exits', () => {
+  it('exit(reason, { expected: true }) replaces the worker without counting against the intensity', async () => {
+    const pool = await fx.startPool({ size: 1, restart: { maxRestarts: 1, withinMs: 60_000 } });
+    for (let i = 0; i < 5; i++) {
+      const lease = await pool.checkout();
+      lease.worker.ctx.exit(new Error('call aborted by its client'), { expected: true });
+      await flush();
+    }
+    expect(pool.status()).toMatchObject({ state: 'ready', workers: 1, restarts: 5 });
+    fx.factory.created.at(-1)!.ctx.exit('crash');
+    await flush();
+    expect(pool.status().state).toBe('ready'); // one crash: within maxRestarts 1
+    fx.factory.created.at(-1)!.ctx.exit('crash');
+    expect(pool.status().state).toBe('failed');
+  });
+
+  it('lease timeouts do not count against the intensity either', async () => {
+    const pool = await fx.startPool({ size: 1, leaseTimeout: 100, restart: { maxRestarts: 0, withinMs: 60_000 } });
+    for (let i = 0; i < 3; i++) {
+      await pool.checkout();
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(pool.status()).toMatchObject({ state: 'ready', restarts: 3 });
+  });
+});
+
 describe('leaseTimeout (leak protection)', () => {
   it('revokes a lease held too long: signal aborts, the worker is destroyed and replaced, release is then a no-op', async () => {
     const pool = await fx.startPool({ size: 1, leaseTimeout: 1000 });

@@ -317,15 +317,17 @@ export class PoolModel {
     const holder = worker.holder;
     worker.holder = undefined;
     this.#destroy(worker, reason);
-    if (this.open && !this.#countRestart()) {
+    // A lease timeout is the holder's fault: replaced, but not a crash against the intensity.
+    if (this.open && !this.#countRestart(reason !== 'lease-timeout')) {
       if (this.overflow > 0 && this.waiting.length <= this.coming) this.overflow--;
       else this.#spawn();
     }
     if (holder !== undefined) this.#revoke(this.clients[holder]!, reason === 'lease-timeout' ? 'LEASE_TIMEOUT' : 'WORKER_EXIT');
   }
 
-  #countRestart(): boolean {
+  #countRestart(crash = true): boolean {
     this.restarts++;
+    if (!crash) return false;
     const times = this.#restartTimes;
     times.push(this.now);
     while (times.length > 0 && times[0]! <= this.now - this.cfg.restartWithinMs) times.shift();
