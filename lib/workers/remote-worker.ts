@@ -34,7 +34,7 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
   /** The option naming the module, and the module's path, for load errors. */
   readonly #option: string;
   readonly #file: string;
-  readonly #reportExit: (reason: unknown) => void;
+  readonly #reportExit: WorkerContext['exit'];
   #phase: Phase = 'loading';
   #methods: ReadonlySet<string> = new Set();
   readonly #calls = new Map<number, PendingCall>();
@@ -160,8 +160,9 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
     if (phase === 'closing') return; // terminated from here: calls and pool were told already
     const reason = crash ?? how;
     this.#endReason = reason;
-    this.#rejectAll(new WorkerExitError(this.#pool, this.id, reason, exitCode));
-    this.#reportExit(reason);
+    const error = new WorkerExitError(this.#pool, this.id, reason, exitCode);
+    this.#rejectAll(error);
+    this.#reportExit(error); // the pool passes it on as is, exit code included
   }
 
   #invoke(method: string, args: unknown[], options: RunOptions | undefined): Promise<unknown> {
@@ -203,7 +204,8 @@ export abstract class RemoteWorker<T extends object = WorkerFunctions> {
     call.reject(error);
     this.#stop(error.reason);
     this.kill();
-    this.#reportExit(error.reason);
+    // Chosen, not a crash: hang-ups and timeouts must not count against the restart intensity.
+    this.#reportExit(error, { expected: true });
   }
 
   /** Stops taking calls: every call in flight fails, as its thread or process is about to go. */

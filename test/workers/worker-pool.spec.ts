@@ -180,6 +180,26 @@ describe.each(kinds)('%s workers', (kind, makePool) => {
     }
   });
 
+  it('killed for clients that left do not count as crashes: a burst of hang-ups cannot fail the pool', async () => {
+    const pool = await newPool({ restart: { maxRestarts: 1, withinMs: 60_000 } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const lease = await pool.checkout();
+        const exited = once(pool, 'workerExit');
+        const client = new AbortController();
+        const call = lease.worker.run(undefined, { method: 'spin', signal: client.signal }).catch(() => undefined);
+        client.abort(new Error('client went away'));
+        await call;
+        const [, , error] = await exited;
+        expect(error).toBeInstanceOf(WorkerAbortedError); // observers can tell a hang-up from a crash
+        await once(pool, 'workerStart');
+      }
+      expect(pool.status()).toMatchObject({ state: 'ready', workers: 1, restarts: 3 });
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it('are left alone by a call whose signal was aborted before it started', async () => {
     const pool = await newPool();
     try {
