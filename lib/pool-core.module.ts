@@ -11,6 +11,7 @@ import { PoolRegistry } from './core/index.js';
 import { PoolWorkerExplorer } from './interceptor/pool-worker.explorer.js';
 import type { PoolModuleOptions } from './interfaces/pool-module-options.interface.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT, POOL_MODULE_OPTIONS } from './pool.constants.js';
+import { PoolFailureLogger } from './pool-failure.logger.js';
 
 /**
  * The application's one `PoolRegistry`, and the pools' lifecycle. Every `PoolModule` import
@@ -20,7 +21,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT, POOL_MODULE_OPTIONS } from './pool.constants.
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [{ provide: PoolRegistry, useFactory: () => new PoolRegistry() }, PoolWorkerExplorer],
+  providers: [{ provide: PoolRegistry, useFactory: () => new PoolRegistry() }, PoolWorkerExplorer, PoolFailureLogger],
   exports: [PoolRegistry],
 })
 export class PoolCoreModule implements OnModuleInit, BeforeApplicationShutdown {

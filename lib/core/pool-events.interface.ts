@@ -1,4 +1,5 @@
 import type { Lease } from './lease.js';
+import type { PoolFailedError } from './pool.errors.js';
 import type { DestroyReason } from './pool-options.interface.js';
 import type { PoolState } from './pool-status.interface.js';
 
@@ -29,4 +30,6 @@ export type PoolEvents<W> = {
   /** A lease was held past `leaseTimeout` and revoked. */
   leaseTimeout: [lease: Lease<W>];
   stateChange: [state: PoolState, previous: PoolState];
+  /** The pool failed (workers could not start, or restarts exceeded the intensity): why. */
+  failed: [error: PoolFailedError];
 };

@@ -710,6 +710,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   /** Like an OTP supervisor past its intensity: every worker goes, holders are told through their signal. */
   #fail(error: PoolFailedError): void {
     this.#close('failed', error);
+    this.emit('failed', error);
     for (const record of [...this.#workers]) {
       const lease = record.lease;
       if (lease === undefined) continue; // reserved by a running validate: destroyed when it returns

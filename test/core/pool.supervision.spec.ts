@@ -63,6 +63,8 @@ describe('restarts', () => {
     const pool = await fx.startPool({ size: 1, restart: { maxRestarts: 3, withinMs: 1000, backoff: 10 } });
     const failed = jest.fn();
     pool.on('stateChange', (state) => state === 'failed' && failed());
+    const reasons: string[] = [];
+    pool.on('failed', (error) => reasons.push(error.message));
     fx.factory.failNext = Infinity;
     const held = await pool.checkout();
     const waiting = pool.checkout({ timeout: Infinity });
@@ -71,6 +73,7 @@ describe('restarts', () => {
     await jest.advanceTimersByTimeAsync(100);
     await rejected;
     expect(failed).toHaveBeenCalledTimes(1);
+    expect(reasons).toEqual(['Pool "sup" failed: more than 3 restarts within 1000 ms (last: create 4 failed)']);
     expect(fx.factory.createCalls).toBe(4); // start, then 3 failures: the 4th restart exceeds maxRestarts 3
     expect(pool.status()).toMatchObject({ state: 'failed', workers: 0, waiting: 0, starting: 0 });
     await expect(pool.checkout()).rejects.toThrow(/Pool "sup" failed: more than 3 restarts within 1000 ms/);
