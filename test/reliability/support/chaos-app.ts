@@ -66,11 +66,13 @@ export class FaultLedger {
   /** Requests whose client left while the request held a worker. */
   readonly servedAborts: Record<ChaosPoolName, number> = { clients: 0, threads: 0, procs: 0 };
   readonly liveClients = new Set<ChaosClient>();
-  /** Every thread and process worker made, to check that each one is gone at the end. */
-  readonly remoteWorkers: RemoteWorker[] = [];
-  /** Workers made and how many times each was destroyed, by `pool#id`. */
-  readonly made = new Set<string>();
-  readonly destroys = new Map<string, number>();
+  /** Thread and process workers whose thread or process has not ended yet. */
+  readonly liveRemote = new Set<RemoteWorker>();
+  /** Workers made, and destroyed; made but not destroyed yet, by `pool#id`; destroys of a worker already destroyed. */
+  made = 0;
+  destroyed = 0;
+  readonly undestroyed = new Set<string>();
+  destroyedAgain = 0;
 
   constructor(
     readonly prng: Prng,
@@ -84,12 +86,13 @@ export class FaultLedger {
   }
 
   recordMade(pool: string, id: number): void {
-    this.made.add(`${pool}#${id}`);
+    this.made++;
+    this.undestroyed.add(`${pool}#${id}`);
   }
 
   recordDestroy(pool: string, id: number): void {
-    const key = `${pool}#${id}`;
-    this.destroys.set(key, (this.destroys.get(key) ?? 0) + 1);
+    this.destroyed++;
+    if (!this.undestroyed.delete(`${pool}#${id}`)) this.destroyedAgain++;
   }
 }
 
@@ -252,7 +255,8 @@ function tracked(pool: RemotePoolName, factory: WorkerFactory<RemoteWorker>, led
   return {
     create: async (ctx) => {
       const worker = await factory.create(ctx);
-      ledger.remoteWorkers.push(worker);
+      ledger.liveRemote.add(worker);
+      void worker.closed.then(() => ledger.liveRemote.delete(worker));
       ledger.recordMade(pool, worker.id);
       return worker;
     },

@@ -32,28 +32,25 @@ export interface RequestResult {
 
 export interface LoadOptions {
   base: string;
-  plans: readonly RequestPlan[];
+  /** The next request to send, or undefined to stop. */
+  next: () => RequestPlan | undefined;
   /** Clients sending at once, each on its own keep-alive connection while it stays open. */
   concurrency: number;
   /** A request with no end after this many ms is `hung` (and destroyed). */
   hangAfterMs: number;
-  /** Runs after each request (the chaos run's monkey). */
-  afterEach?: (result: RequestResult) => void;
+  /** Receives each result as it comes (the caller keeps what it needs: a long run keeps counts only). */
+  onResult: (result: RequestResult) => void;
 }
 
 /**
- * A closed-loop load: `concurrency` clients each send their next planned request once their last
+ * A closed-loop load: `concurrency` clients each send the next planned request once their last
  * one ended, over one keep-alive `http.Agent`, which is destroyed at the end.
  */
-export async function runLoad(options: LoadOptions): Promise<RequestResult[]> {
+export async function runLoad(options: LoadOptions): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const results: RequestResult[] = [];
-  let next = 0;
   const client = async (): Promise<void> => {
-    for (let i = next++; i < options.plans.length; i = next++) {
-      const result = await send(agent, options.base, options.plans[i]!, options.hangAfterMs);
-      results[i] = result;
-      options.afterEach?.(result);
+    for (let plan = options.next(); plan !== undefined; plan = options.next()) {
+      options.onResult(await send(agent, options.base, plan, options.hangAfterMs));
     }
   };
   try {
@@ -61,13 +58,10 @@ export async function runLoad(options: LoadOptions): Promise<RequestResult[]> {
   } finally {
     agent.destroy();
   }
-  return results;
 }
 
-export function countOutcomes(results: readonly RequestResult[]): Record<Outcome, number> {
-  const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
-  for (const result of results) counts[result.outcome]++;
-  return counts;
+export function noOutcomes(): Record<Outcome, number> {
+  return Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
 }
 
 function send(agent: http.Agent, base: string, plan: RequestPlan, hangAfterMs: number): Promise<RequestResult> {
