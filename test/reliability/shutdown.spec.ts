@@ -89,6 +89,8 @@ class SampleProcess {
   }
 }
 
+const byNumber = (a: number, b: number): number => a - b;
+
 function get(agent: http.Agent, url: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     http
@@ -168,7 +170,8 @@ describe('the sample app shutting down under load (SIGTERM to a real process)', 
       // The process ends on its own, well within shutdownTimeout, after a completed shutdown:
       // Nest re-raises the signal once `app.close()` is done (or exits 0 with `useProcessExit`).
       const exit = await sample.exited;
-      expect(Date.now() - signalled).toBeLessThan(SHUTDOWN_TIMEOUT + EXIT_MARGIN);
+      const exitedAt = Date.now();
+      expect(exitedAt - signalled).toBeLessThan(SHUTDOWN_TIMEOUT + EXIT_MARGIN);
       const end = sample.events.find((e) => e.event === 'reraise' || e.event === 'exit');
       expect(end).toBeDefined();
       expect(exit).toEqual(end!.event === 'reraise' ? { code: null, signal: 'SIGTERM' } : { code: 0, signal: null });
@@ -179,15 +182,19 @@ describe('the sample app shutting down under load (SIGTERM to a real process)', 
       const names = [...new Set(sample.events.map((e) => e.pool).filter((pool) => pool !== undefined))];
       expect(names).toEqual(expect.arrayContaining(['quotes', 'reports', 'hash']));
       for (const pool of names) {
-        const started = sample.probed(pool, 'workerStart').map((e) => e.id).sort();
-        const exits = sample.probed(pool, 'workerExit').map((e) => e.id).sort();
+        const started = sample.probed(pool, 'workerStart').map((e) => e.id!).sort(byNumber);
+        const exits = sample.probed(pool, 'workerExit').map((e) => e.id!).sort(byNumber);
         expect({ pool, exits }).toEqual({ pool, exits: started });
         expect(sample.probed(pool, 'state').at(-1)?.state).toBe('stopped');
       }
-      const opened = sample.events.filter((e) => e.event === 'openSession').map((e) => e.session).sort();
-      const closed = sample.events.filter((e) => e.event === 'closeSession').map((e) => e.session).sort();
+      const opened = sample.events.filter((e) => e.event === 'openSession').map((e) => e.session!).sort(byNumber);
+      const closed = sample.events.filter((e) => e.event === 'closeSession').map((e) => e.session!).sort(byNumber);
       expect(opened.length).toBeGreaterThanOrEqual(4);
       expect(closed).toEqual(opened);
+      if (process.env.RELIABILITY_VERBOSE) {
+        const workers = Object.fromEntries(names.map((pool) => [pool, sample.probed(pool!, 'workerExit').length]));
+        console.info(JSON.stringify({ accepted: replies.length, refused: late.length, exitMs: exitedAt - signalled, exit, workersDestroyed: workers, sessions: closed.length }));
+      }
     } catch (error) {
       if (error instanceof Error) error.message += `\n\nThe sample's output:\n${sample.output}`;
       throw error;
