@@ -6,7 +6,8 @@ import { BenchAppModule } from './bench-app.module.js';
 
 /**
  * The app of scenario 6, forked by the bench with an IPC channel: `node main.js express|fastify`
- * listens on a free loopback port, sends `{ port }`, and closes when the bench disconnects.
+ * listens on a free loopback port, sends `{ port }`, answers `'cpu'` with its CPU time so far
+ * (`process.cpuUsage()`), and closes when the bench disconnects.
  */
 async function bootstrap(platform: string | undefined): Promise<void> {
   let app: INestApplication;
@@ -22,6 +23,9 @@ async function bootstrap(platform: string | undefined): Promise<void> {
   const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
   if (process.send === undefined) throw new Error('main.js must be forked with an IPC channel');
   process.send({ port });
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
+  });
   process.once('disconnect', () => void app.close().finally(() => process.exit(0)));
 }
 

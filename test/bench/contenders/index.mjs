@@ -28,6 +28,7 @@ export const registries = {
     ours: () => import('./ours-threads.mjs'),
     piscina: () => import('./piscina.mjs'),
     postMessage: () => import('./post-message.mjs'),
+    'postMessage, 1 per thread': () => import('./post-message-exclusive.mjs'),
   },
   http: {
     ours: () => import('./http-pooled.mjs'),
