@@ -8,18 +8,21 @@ import type { Lease } from '../core/index.js';
  */
 const leases = new WeakMap<object, Lease<unknown>>();
 
+/**
+ * By argument index, as `switchToHttp().getRequest()` and the like read them: those allocate
+ * three closures per call (Nest's ExecutionContextHost), and this runs twice per request.
+ */
 function carrierOf(context: ExecutionContext): object | undefined {
   let carrier: unknown;
   switch (context.getType<string>()) {
-    case 'http':
-      carrier = context.switchToHttp().getRequest();
+    case 'http': // (request, response, next)
+      carrier = context.getArgByIndex(0);
       break;
-    case 'rpc':
-      carrier = context.switchToRpc().getContext() ?? context.switchToRpc().getData();
+    case 'rpc': // (data, context): the context, else the data
+      carrier = context.getArgByIndex(1) ?? context.getArgByIndex(0);
       break;
-    case 'ws':
-      // The client socket is shared by its messages; the message itself is per call.
-      carrier = context.switchToWs().getData() ?? context.switchToWs().getClient();
+    case 'ws': // (client, data): the client socket is shared by its messages; the message itself is per call
+      carrier = context.getArgByIndex(1) ?? context.getArgByIndex(0);
       break;
     default: // graphql: (root, args, context, info)
       carrier = context.getArgByIndex(2) ?? context.getArgByIndex(0);

@@ -6,9 +6,9 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
-import { Observable, type Subscription } from 'rxjs';
-import { PoolRegistry, type Lease } from '../core/index.js';
-import { monitorResponse } from './client-monitor.js';
+import { Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import { PoolRegistry, type Lease, type Pool } from '../core/index.js';
+import { ResponseMonitor, type ResponseEvents } from './client-monitor.js';
 import { bindLease } from './lease-carrier.js';
 import { USE_POOL_WORKER_METADATA } from './pool-worker.constants.js';
 import { PoolUnavailableException } from './pool-unavailable.exception.js';
@@ -34,62 +34,10 @@ export class PoolWorkerInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.#options(context);
     const pool = this.registry.get(options.name);
-    const http = context.getType() === 'http' ? context.switchToHttp() : undefined;
-
     return new Observable<unknown>((subscriber) => {
-      const client = new AbortController();
-      let lease: Lease<unknown> | undefined;
-      let handler: Subscription | undefined;
-      let handlerSettled = false;
-      let responseOver = http === undefined;
-      const releaseWhenDone = (): void => {
-        if (lease !== undefined && handlerSettled && responseOver) lease.release();
-      };
-      const stopMonitoring = http
-        ? monitorResponse(http.getRequest(), http.getResponse(), {
-            clientGone: () => client.abort(new Error('The client closed the connection')),
-            responseOver: () => {
-              responseOver = true;
-              releaseWhenDone();
-            },
-          })
-        : undefined;
-
-      pool.checkout({ signal: client.signal, timeout: options.timeout, block: options.block }).then(
-        (granted) => {
-          lease = granted;
-          if (subscriber.closed) {
-            // Torn down while the grant was on its way: return the worker at once.
-            handlerSettled = responseOver = true;
-            return releaseWhenDone();
-          }
-          bindLease(context, granted);
-          handler = next.handle().subscribe({
-            next: (value) => subscriber.next(value),
-            error: (error: unknown) => {
-              handlerSettled = true;
-              releaseWhenDone();
-              subscriber.error(error);
-            },
-            complete: () => {
-              handlerSettled = true;
-              releaseWhenDone();
-              subscriber.complete();
-            },
-          });
-        },
-        (error: unknown) => {
-          stopMonitoring?.();
-          subscriber.error(this.#httpError(error, http?.getResponse(), options));
-        },
-      );
-
-      return () => {
-        handler?.unsubscribe();
-        if (lease === undefined) client.abort(new Error('The call was cancelled while waiting for a worker'));
-        handlerSettled = true;
-        releaseWhenDone();
-      };
+      const call = new PoolWorkerCall(context, next, subscriber, options, this.adapterHost);
+      call.start(pool);
+      return () => call.cancel();
     });
   }
 
@@ -105,13 +53,133 @@ export class PoolWorkerInterceptor implements NestInterceptor {
     }
     return options;
   }
+}
+
+/**
+ * Client controllers of calls that ended cleanly, for the next calls: Node makes an AbortSignal
+ * slowly (a fifth of what a Fastify request costs, collection included). Only a call that got
+ * its worker, gave it back, was never aborted and whose response ended (or that has none) gives
+ * its controller back: nothing of that call can abort it any more, its lease let go of the
+ * signal at checkin, and a pool monitor still listening (the call had queued) only ever acts for
+ * the checkouts of whoever holds the signal next.
+ */
+const spareClients: AbortController[] = [];
+const MAX_SPARE_CLIENTS = 256;
+
+/**
+ * One intercepted call: its checkout, the handler it runs, and the one checkin. A single object
+ * per call (the handler's observer and the response's listener too) instead of a closure per
+ * callback: this runs on every request.
+ */
+class PoolWorkerCall implements Observer<unknown>, ResponseEvents {
+  readonly #context: ExecutionContext;
+  readonly #callHandler: CallHandler;
+  readonly #subscriber: Subscriber<unknown>;
+  readonly #options: UsePoolWorkerMetadata;
+  readonly #adapterHost: HttpAdapterHost | undefined;
+  readonly #client = spareClients.pop() ?? new AbortController();
+  readonly #response: unknown;
+  readonly #monitor: ResponseMonitor | undefined;
+  #lease: Lease<unknown> | undefined = undefined;
+  #handler: Subscription | undefined = undefined;
+  #handlerSettled = false;
+  #responseOver: boolean;
+  /** The response ended, as its monitor saw it (not merely taken as over): no clientGone can follow. */
+  #monitorEnded = false;
+  #released = false;
+
+  constructor(
+    context: ExecutionContext,
+    callHandler: CallHandler,
+    subscriber: Subscriber<unknown>,
+    options: UsePoolWorkerMetadata,
+    adapterHost: HttpAdapterHost | undefined,
+  ) {
+    this.#context = context;
+    this.#callHandler = callHandler;
+    this.#subscriber = subscriber;
+    this.#options = options;
+    this.#adapterHost = adapterHost;
+    // By index: `switchToHttp()` allocates three closures per call; these are (request, response).
+    const http = context.getType() === 'http';
+    this.#response = http ? context.getArgByIndex(1) : undefined;
+    this.#responseOver = !http;
+    this.#monitor = http ? new ResponseMonitor(context.getArgByIndex(0), this.#response, this) : undefined;
+  }
+
+  start(pool: Pool<unknown>): void {
+    const { timeout, block } = this.#options;
+    pool.checkout({ signal: this.#client.signal, timeout, block }).then(
+      (lease) => this.#granted(lease),
+      (error: unknown) => this.#refused(error),
+    );
+  }
+
+  /** The subscriber's teardown: after the handler settled, or when Nest unsubscribes. */
+  cancel(): void {
+    this.#handler?.unsubscribe();
+    if (this.#lease === undefined) this.#client.abort(new Error('The call was cancelled while waiting for a worker'));
+    this.#handlerSettled = true;
+    this.#releaseWhenDone();
+  }
+
+  // The handler's observer.
+  next(value: unknown): void {
+    this.#subscriber.next(value);
+  }
+
+  error(error: unknown): void {
+    this.#handlerSettled = true;
+    this.#releaseWhenDone();
+    this.#subscriber.error(error);
+  }
+
+  complete(): void {
+    this.#handlerSettled = true;
+    this.#releaseWhenDone();
+    this.#subscriber.complete();
+  }
+
+  // The response's events.
+  clientGone(): void {
+    this.#client.abort(new Error('The client closed the connection'));
+  }
+
+  responseOver(): void {
+    this.#responseOver = this.#monitorEnded = true;
+    this.#releaseWhenDone();
+  }
+
+  #granted(lease: Lease<unknown>): void {
+    this.#lease = lease;
+    if (this.#subscriber.closed) {
+      // Torn down while the grant was on its way: return the worker at once.
+      this.#handlerSettled = this.#responseOver = true;
+      return this.#releaseWhenDone();
+    }
+    bindLease(this.#context, lease);
+    this.#handler = this.#callHandler.handle().subscribe(this);
+  }
+
+  #refused(error: unknown): void {
+    this.#monitor?.stop();
+    this.#subscriber.error(this.#httpError(error));
+  }
+
+  #releaseWhenDone(): void {
+    if (this.#released || this.#lease === undefined || !this.#handlerSettled || !this.#responseOver) return;
+    this.#released = true;
+    this.#lease.release();
+    const clean = !this.#client.signal.aborted && (this.#monitor === undefined || this.#monitorEnded);
+    if (clean && spareClients.length < MAX_SPARE_CLIENTS) spareClients.push(this.#client);
+  }
 
   /** Over HTTP, pool errors become a 503 with `Retry-After`; elsewhere the pool's own error is thrown. */
-  #httpError(error: unknown, response: unknown, options: UsePoolWorkerMetadata): unknown {
-    if (response === undefined) return error;
+  #httpError(error: unknown): unknown {
+    if (this.#response === undefined) return error;
     const unavailable = PoolUnavailableException.from(error);
     if (unavailable === undefined) return error;
-    this.adapterHost?.httpAdapter?.setHeader(response, 'Retry-After', String(options.retryAfter ?? 1));
+    this.#adapterHost?.httpAdapter?.setHeader(this.#response, 'Retry-After', String(this.#options.retryAfter ?? 1));
     return unavailable;
   }
 }

@@ -233,6 +233,26 @@ describe.each([
     await expectIdle();
   });
 
+  it('a client that leaves after its answer aborts no later request’s lease.signal', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    app.getHttpServer().on('connection', (socket: import('node:net').Socket) => sockets.push(socket));
+    const agent = new http.Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) =>
+      http.get(`${base}/work`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject),
+    );
+    await expectIdle();
+    const [answered] = sockets;
+    const holder = fetch(`${base}/hold`);
+    await once(pool, 'checkout');
+    const closed = once(answered!, 'close');
+    agent.destroy(); // the first client leaves while the second holds the worker
+    await closed;
+    state.gate.open();
+    expect(await (await holder).text()).toBe('held');
+    expect(state.aborted).toEqual([]);
+    await expectIdle();
+  });
+
   it('while the pool shuts down: 503 shutting-down', async () => {
     await pool.stop({ timeout: 0 });
     const response = await fetch(`${base}/work`);
