@@ -34,7 +34,7 @@ export const CHAOS_WORKER = fileURLToPath(new URL('../fixtures/chaos.worker.mjs'
 export type RemotePoolName = 'threads' | 'procs';
 export type ChaosPoolName = 'clients' | RemotePoolName;
 
-/** Sizes and waits of the chaos app's pools; small, so that a few dozen clients keep them full. */
+/** Sizes of the chaos app's pools: small, so that a few dozen clients keep them full. */
 export const CHAOS_POOLS = {
   clients: { size: 3, maxOverflow: 2, maxWaiting: 16 },
   threads: { size: 2, maxOverflow: 1, overflowTtl: 100 },
