@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { Deque } from './deque.js';
 import { Lease, type LeaseOwner } from './lease.js';
 import { LinkedList } from './linked-list.js';
 import {
@@ -27,13 +26,14 @@ import type {
 import type { PoolState, PoolStatus, WorkerInfo } from './pool-status.interface.js';
 import { resolvePoolOptions } from './resolve-pool-options.js';
 import { RestartIntensity } from './restart-intensity.js';
-import { type ClientMonitor, type TimeoutLane, Waiter } from './waiter.js';
+import { ClientMonitors, type ClientMonitor } from './client-monitors.js';
+import { MAX_TIMER_DELAY, now, TimeoutLanes, type TimeoutLane } from './timeout-lanes.js';
+import { Waiter } from './waiter.js';
 import { WorkerRecord } from './worker-record.js';
 
 type Lifecycle = 'new' | 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
 
 const DEFAULT_STOP_TIMEOUT = 5000;
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /**
  * A pool of workers with poolboy's semantics. Every rule (checkout, checkin, worker death,
@@ -65,9 +65,11 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
   readonly #workers = new Set<WorkerRecord<W>>();
   readonly #idle = new LinkedList<WorkerRecord<W>>();
   readonly #waiting = new LinkedList<Waiter<W>>();
-  readonly #lanes = new Map<number, TimeoutLane<W>>();
-  readonly #monitors = new Map<AbortSignal, ClientMonitor>();
-  #sweeping = false;
+  readonly #monitors = new ClientMonitors((monitor) => this.#onClientAbort(monitor));
+  readonly #lanes = new TimeoutLanes<W>(
+    (waiter) => this.#expire(waiter),
+    (lane, expired) => this.#expired(lane, expired),
+  );
   #overflow = 0;
   #starting = 0;
   #restarts = 0;
@@ -276,14 +278,11 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     }
     const signal = options?.signal;
     const promise = new Promise<Lease<W>>(captureResolve);
-    const lane = timeout === Infinity ? undefined : this.#lane(timeout);
-    const monitor = signal === undefined ? undefined : this.#monitor(signal);
+    const lane = timeout === Infinity ? undefined : this.#lanes.lane(timeout);
+    const monitor = signal === undefined ? undefined : this.#monitors.watch(signal, this.#waiting.length);
     const waiter = new Waiter<W>(capturedResolve!, monitor, lane, now());
     this.#waiting.push(waiter);
-    if (lane !== undefined) {
-      lane.queue.push(waiter);
-      if (lane.timer === undefined) this.#armLane(lane, timeout);
-    }
+    if (lane !== undefined) this.#lanes.add(waiter, lane);
     this.emit('wait', this.#waiting.length);
     this.#stateChanged();
     return promise;
@@ -550,46 +549,8 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
 
   // --- waiters ------------------------------------------------------------------------------
 
-  /**
-   * Listens to a queued client's signal once for all its checkouts: subscribing per checkout
-   * costs more than the checkout. Monitors nobody waits on are dropped soon after the queue
-   * empties, or when they outnumber it, so they stay bounded and no signal keeps a listener for
-   * long (Node keeps `AbortSignal.any`/`timeout` signals alive while they have listeners).
-   */
-  #monitor(signal: AbortSignal): ClientMonitor {
-    let monitor = this.#monitors.get(signal);
-    if (monitor === undefined) {
-      if (this.#monitors.size >= 2 * this.#waiting.length + 16) this.#demonitor(false);
-      monitor = { signal, onAbort: () => this.#onClientAbort(monitor!), waiting: 0 };
-      this.#monitors.set(signal, monitor);
-      signal.addEventListener('abort', monitor.onAbort, { once: true });
-    }
-    monitor.waiting++;
-    return monitor;
-  }
-
-  /** The queue emptied: drop idle monitors one turn later, after the rejections went out. */
-  #sweepMonitors(): void {
-    if (this.#monitors.size === 0 || this.#sweeping) return;
-    this.#sweeping = true;
-    setImmediate(() => {
-      this.#sweeping = false;
-      this.#demonitor(false);
-    }).unref();
-  }
-
-  /** Drops the monitors no queued checkout needs (all of them when `all`). */
-  #demonitor(all: boolean): void {
-    for (const monitor of this.#monitors.values()) {
-      if (!all && monitor.waiting > 0) continue;
-      monitor.signal.removeEventListener('abort', monitor.onAbort);
-      this.#monitors.delete(monitor.signal);
-    }
-  }
-
   /** poolboy's DOWN for a queued client (it filters the queue too): each of its checkouts leaves. */
   #onClientAbort(monitor: ClientMonitor): void {
-    this.#monitors.delete(monitor.signal);
     const reason: unknown = monitor.signal.reason;
     let aborted = 0;
     for (let waiter = this.#waiting.head; waiter !== undefined && monitor.waiting > 0; ) {
@@ -606,12 +567,28 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
   }
 
+  /** A waiter's time is up: out of the queue and rejected (its lane drops it itself). */
+  #expire(waiter: Waiter<W>): void {
+    this.#waiting.remove(waiter);
+    const resolve = waiter.resolve!;
+    waiter.resolve = undefined;
+    if (waiter.monitor !== undefined) waiter.monitor.waiting--;
+    resolve(Promise.reject(timeoutError(this.name, waiter.lane!.timeout)));
+  }
+
+  #expired(lane: TimeoutLane<W>, expired: number): void {
+    if (this.#waiting.length === 0) this.#monitors.sweepSoon();
+    for (let i = 0; i < expired; i++) this.emit('timeout', lane.timeout);
+    if (expired > 0) this.#stateChanged();
+    if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
+  }
+
   /** The waiter has left the queue: its monitor and its lane forget it. */
   #settle(waiter: Waiter<W>): void {
     waiter.resolve = undefined;
     if (waiter.monitor !== undefined) waiter.monitor.waiting--;
-    if (waiter.lane !== undefined) this.#trimLane(waiter.lane);
-    if (this.#waiting.length === 0) this.#sweepMonitors();
+    if (waiter.lane !== undefined) this.#lanes.trim(waiter.lane);
+    if (this.#waiting.length === 0) this.#monitors.sweepSoon();
   }
 
   /** Rejects through `resolve`: a waiter keeps no `reject`, 64 bytes less per queued client. */
@@ -620,58 +597,6 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     this.#settle(waiter);
     resolve(Promise.reject(error));
   }
-
-  #lane(timeout: number): TimeoutLane<W> {
-    let lane = this.#lanes.get(timeout);
-    if (lane === undefined) {
-      lane = { timeout, queue: new Deque(), timer: undefined };
-      this.#lanes.set(timeout, lane);
-    }
-    return lane;
-  }
-
-  #armLane(lane: TimeoutLane<W>, delay: number): void {
-    // A longer wait re-arms when this fires early: the timer handler checks each deadline.
-    // Not unref'd: a client awaits it, so the process must live to tell it it timed out.
-    lane.timer = setTimeout(this.#onLaneTimer, Math.min(delay, MAX_TIMER_DELAY), lane);
-  }
-
-  /** Drops settled waiters from the lane's head; an empty lane keeps no timer. */
-  #trimLane(lane: TimeoutLane<W>): void {
-    const queue = lane.queue;
-    while (queue.length > 0 && queue.peek()!.settled) queue.shift();
-    if (queue.length === 0) {
-      if (lane.timer !== undefined) clearTimeout(lane.timer);
-      lane.timer = undefined;
-      this.#lanes.delete(lane.timeout);
-    }
-  }
-
-  readonly #onLaneTimer = (lane: TimeoutLane<W>): void => {
-    lane.timer = undefined;
-    const time = now();
-    const queue = lane.queue;
-    let expired = 0;
-    for (let waiter = queue.peek(); waiter !== undefined; waiter = queue.peek()) {
-      if (!waiter.settled) {
-        if (waiter.since + lane.timeout > time) break;
-        this.#waiting.remove(waiter);
-        const resolve = waiter.resolve!;
-        waiter.resolve = undefined; // not #settle: this loop trims the lane itself
-        if (waiter.monitor !== undefined) waiter.monitor.waiting--;
-        resolve(Promise.reject(timeoutError(this.name, lane.timeout)));
-        expired++;
-      }
-      queue.shift();
-    }
-    const next = queue.peek();
-    if (next === undefined) this.#lanes.delete(lane.timeout);
-    else this.#armLane(lane, Math.max(1, next.deadline - time));
-    if (this.#waiting.length === 0) this.#sweepMonitors();
-    for (let i = 0; i < expired; i++) this.emit('timeout', lane.timeout);
-    if (expired > 0) this.#stateChanged();
-    if (this.#onDrained !== undefined && this.#drained()) this.#onDrained();
-  };
 
   // --- timers -------------------------------------------------------------------------------
 
@@ -739,7 +664,7 @@ export class Pool<W = unknown> extends EventEmitter<PoolEvents<W>> {
     for (let waiter = this.#waiting.shift(); waiter !== undefined; waiter = this.#waiting.shift()) {
       this.#reject(waiter, error);
     }
-    this.#demonitor(true);
+    this.#monitors.drop(true);
   }
 
   #refusal(): PoolError {
@@ -774,11 +699,6 @@ let capturedResolve: ((lease: any) => void) | undefined;
 /** One shared executor: a queued checkout allocates no closure of its own, and keeps no `reject`. */
 function captureResolve(resolve: (lease: any) => void): void {
   capturedResolve = resolve;
-}
-
-/** Whole ms on a monotonic clock: small integers (a Smi), where `Date.now()` is a boxed double. */
-function now(): number {
-  return Math.floor(performance.now());
 }
 
 /** A timeout error has no useful stack (the pool's timer); skipping it keeps timeout storms cheap. */

@@ -1,21 +1,7 @@
-import type { Deque } from './deque.js';
+import type { ClientMonitor } from './client-monitors.js';
 import type { Linked } from './linked-list.js';
 import type { Lease } from './lease.js';
-
-/** Waiters that share one timeout have monotonic deadlines, so one timer per lane serves them all. */
-export interface TimeoutLane<W> {
-  readonly timeout: number;
-  readonly queue: Deque<Waiter<W>>;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
-/** A client signal the pool listens to (poolboy's monitor), shared by all its queued checkouts. */
-export interface ClientMonitor {
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
-  /** Its checkouts in the queue; at 0 the monitor may be dropped. */
-  waiting: number;
-}
+import type { TimeoutLane } from './timeout-lanes.js';
 
 /**
  * A client queued for a worker. A pool may queue 100k of them, so it is kept small: no `reject`
