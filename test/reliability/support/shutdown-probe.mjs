@@ -28,11 +28,5 @@ RateLimitedUpstream.prototype.closeSession = function (session) {
   return closeSession.call(this, session);
 };
 
-// Nest's shutdown hook ends with process.kill(process.pid, signal) (re-raising the signal) or,
-// with `useProcessExit`, process.exit(0): either way the line below says the shutdown completed.
-const kill = process.kill;
-process.kill = function (pid, signal) {
-  if (pid === process.pid) report({ event: 'reraise', signal });
-  return kill.call(process, pid, signal);
-};
+// The sample's shutdown hook ends with process.exit(0) (`useProcessExit`): the shutdown completed.
 process.on('exit', (code) => report({ event: 'exit', code }));
