@@ -3,7 +3,7 @@ import { summarize } from './stats.mjs';
 const SUBJECT = 'ours';
 
 const FORMATS = {
-  rate: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(0)}k` : `${(v / 1e3).toFixed(2)}k`),
+  rate: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${digits(v / 1e3)}k`),
   ms: (v) => `${digits(v)} ms`,
   us: (v) => `${digits(v)} µs`,
   bytes: (v) => (v >= 10_240 ? `${digits(v / 1024)} KB` : `${v.toFixed(0)} B`),
