@@ -35,8 +35,8 @@ export class PoolWorkerInterceptor implements NestInterceptor {
     const options = this.#options(context);
     const pool = this.registry.get(options.name);
     return new Observable<unknown>((subscriber) => {
-      const call = new PoolWorkerCall(context, next, subscriber, options, this.adapterHost);
-      call.start(pool);
+      const call = new PoolWorkerCall(pool, context, next, subscriber, options, this.adapterHost);
+      call.start();
       return () => call.cancel();
     });
   }
@@ -56,14 +56,15 @@ export class PoolWorkerInterceptor implements NestInterceptor {
 }
 
 /**
- * Client controllers of calls that ended cleanly, for the next calls: Node makes an AbortSignal
- * slowly (a fifth of what a Fastify request costs, collection included). Only a call that got
- * its worker, gave it back, was never aborted and whose response ended (or that has none) gives
- * its controller back: nothing of that call can abort it any more, its lease let go of the
- * signal at checkin, and a pool monitor still listening (the call had queued) only ever acts for
- * the checkouts of whoever holds the signal next.
+ * Client controllers of calls that ended cleanly, for the next calls to the same pool: Node makes
+ * an AbortSignal slowly (a fifth of what a Fastify request costs, collection included). Only a
+ * call that got its worker, gave it back, was never aborted and whose response ended (or that has
+ * none) gives its controller back: nothing of that call can abort it any more, and its lease let
+ * go of the signal at checkin. A pool may still listen to it (the call had queued: the pool drops
+ * such listeners lazily), but a pool keeps one listener per signal and acts only for checkouts
+ * queued with it, so the signal's next holder in that pool is the only one it can concern.
  */
-const spareClients: AbortController[] = [];
+const spareClients = new WeakMap<Pool<unknown>, AbortController[]>();
 const MAX_SPARE_CLIENTS = 256;
 
 /**
@@ -72,12 +73,14 @@ const MAX_SPARE_CLIENTS = 256;
  * callback: this runs on every request.
  */
 class PoolWorkerCall implements Observer<unknown>, ResponseEvents {
+  readonly #pool: Pool<unknown>;
+  readonly #spares: AbortController[];
   readonly #context: ExecutionContext;
   readonly #callHandler: CallHandler;
   readonly #subscriber: Subscriber<unknown>;
   readonly #options: UsePoolWorkerMetadata;
   readonly #adapterHost: HttpAdapterHost | undefined;
-  readonly #client = spareClients.pop() ?? new AbortController();
+  readonly #client: AbortController;
   readonly #response: unknown;
   readonly #monitor: ResponseMonitor | undefined;
   #lease: Lease<unknown> | undefined = undefined;
@@ -89,12 +92,18 @@ class PoolWorkerCall implements Observer<unknown>, ResponseEvents {
   #released = false;
 
   constructor(
+    pool: Pool<unknown>,
     context: ExecutionContext,
     callHandler: CallHandler,
     subscriber: Subscriber<unknown>,
     options: UsePoolWorkerMetadata,
     adapterHost: HttpAdapterHost | undefined,
   ) {
+    this.#pool = pool;
+    let spares = spareClients.get(pool);
+    if (spares === undefined) spareClients.set(pool, (spares = []));
+    this.#spares = spares;
+    this.#client = spares.pop() ?? new AbortController();
     this.#context = context;
     this.#callHandler = callHandler;
     this.#subscriber = subscriber;
@@ -107,9 +116,9 @@ class PoolWorkerCall implements Observer<unknown>, ResponseEvents {
     this.#monitor = http ? new ResponseMonitor(context.getArgByIndex(0), this.#response, this) : undefined;
   }
 
-  start(pool: Pool<unknown>): void {
+  start(): void {
     const { timeout, block } = this.#options;
-    pool.checkout({ signal: this.#client.signal, timeout, block }).then(
+    this.#pool.checkout({ signal: this.#client.signal, timeout, block }).then(
       (lease) => this.#granted(lease),
       (error: unknown) => this.#refused(error),
     );
@@ -171,7 +180,7 @@ class PoolWorkerCall implements Observer<unknown>, ResponseEvents {
     this.#released = true;
     this.#lease.release();
     const clean = !this.#client.signal.aborted && (this.#monitor === undefined || this.#monitorEnded);
-    if (clean && spareClients.length < MAX_SPARE_CLIENTS) spareClients.push(this.#client);
+    if (clean && this.#spares.length < MAX_SPARE_CLIENTS) this.#spares.push(this.#client);
   }
 
   /** Over HTTP, pool errors become a 503 with `Retry-After`; elsewhere the pool's own error is thrown. */
