@@ -253,6 +253,20 @@ describe.each([
     await expectIdle();
   });
 
+  it('after calls that ended cleanly, a client that disconnects mid-handler still aborts lease.signal, and the next is served', async () => {
+    for (let i = 0; i < 3; i++) expect(await (await fetch(`${base}/work`)).json()).toEqual({ worker: 1 });
+    await expectIdle();
+    const request = http.get(`${base}/hold`);
+    request.on('error', () => undefined);
+    await once(pool, 'checkout');
+    const returned = once(pool, 'checkin');
+    request.destroy();
+    await returned;
+    expect(state.aborted).toHaveLength(1);
+    expect(await (await fetch(`${base}/work`)).json()).toEqual({ worker: 1 });
+    await expectIdle();
+  });
+
   it('while the pool shuts down: 503 shutting-down', async () => {
     await pool.stop({ timeout: 0 });
     const response = await fetch(`${base}/work`);
