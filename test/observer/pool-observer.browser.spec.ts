@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { Pool, PoolRegistry, UsePoolWorker, type Lease, type WorkerContext } from 'nestjs-pool';
+import { PoolRegistry, UsePoolWorker, type Lease } from 'nestjs-pool';
 import { PoolObserverModule } from 'nestjs-pool/observer';
+import { testPool } from './support/test-pool.js';
 
 /** Debian's chromium package (`.ci/run` installs it); playwright-core downloads no browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,37 +52,6 @@ class WorkController {
     await gate.opened;
     return 'done';
   }
-}
-
-/** A pool whose workers the test can crash and whose creates it can hold back. */
-function testPool(name: string, size: number, maxOverflow: number) {
-  const contexts = new Map<number, WorkerContext>();
-  let creates: Promise<void> | undefined;
-  const pool = new Pool<number>({
-    name,
-    size,
-    maxOverflow,
-    restart: { maxRestarts: 10, withinMs: 60_000, backoff: 0 },
-    factory: {
-      create: async (ctx) => {
-        if (creates !== undefined) await creates;
-        contexts.set(ctx.id, ctx);
-        return ctx.id;
-      },
-    },
-  });
-  return {
-    pool,
-    crash: (id: number) => contexts.get(id)!.exit(new Error('crashed')),
-    holdCreates(): () => void {
-      let open!: () => void;
-      creates = new Promise((resolve) => (open = resolve));
-      return () => {
-        creates = undefined;
-        open();
-      };
-    },
-  };
 }
 
 /**

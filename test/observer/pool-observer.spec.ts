@@ -2,39 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import type { MessageEvent } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { once } from 'node:events';
-import { Pool, PoolRegistry, type Lease, type WorkerContext } from 'nestjs-pool';
+import { PoolRegistry, type Lease } from 'nestjs-pool';
 import { PoolObserver, type ObservedPool, type PoolObserverSnapshot, type PoolObserverUpdate } from 'nestjs-pool/observer';
-
-/** A pool whose workers the test can crash and whose creates it can hold back. */
-function testPool(name: string, size: number, maxOverflow = 0) {
-  const contexts = new Map<number, WorkerContext>();
-  let gate: Promise<void> | undefined;
-  const pool = new Pool<number>({
-    name,
-    size,
-    maxOverflow,
-    restart: { maxRestarts: 10, withinMs: 60_000, backoff: 0 },
-    factory: {
-      create: async (ctx) => {
-        if (gate !== undefined) await gate;
-        contexts.set(ctx.id, ctx);
-        return ctx.id;
-      },
-    },
-  });
-  return {
-    pool,
-    crash: (id: number) => contexts.get(id)!.exit(new Error('secret connection string in a message')),
-    holdCreates: (): (() => void) => {
-      let open!: () => void;
-      gate = new Promise((resolve) => (open = resolve));
-      return () => {
-        gate = undefined;
-        open();
-      };
-    },
-  };
-}
+import { testPool } from './support/test-pool.js';
 
 const tiles = (pool: ObservedPool | undefined) => pool?.workerStates.map(({ id, state, reason }) => (reason ? { id, state, reason } : { id, state }));
 
