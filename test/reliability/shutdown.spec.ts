@@ -159,7 +159,7 @@ describe('the sample app shutting down under load (SIGTERM to a real process)', 
       const late = await Promise.all(['/quotes/late', '/reports/2024-05-02', '/hash/late'].map((path) => get(agent, `${base}${path}`)));
       expect(late).toMatchObject([
         { status: 503, retryAfter: '1', body: { pool: 'quotes', reason: 'shutting-down' } },
-        { status: 503, body: { pool: 'reports', reason: 'shutting-down' } }, // through the sample's PoolErrorFilter: no Retry-After
+        { status: 503, retryAfter: '1', body: { pool: 'reports', reason: 'shutting-down' } }, // through the sample's PoolErrorFilter
         { status: 503, retryAfter: '1', body: { pool: 'hash', reason: 'shutting-down' } },
       ]);
 
