@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Pool, PoolFullError, type Lease } from 'nestjs-pool';
+import { PoolFullError, type Lease } from 'nestjs-pool';
 import { usePoolFixture } from './support/pool-fixture.js';
 import { flush, TestFactory, type TestWorker } from './support/test-factory.js';
 

@@ -105,7 +105,7 @@ describe('poolboy scenarios', () => {
     const pool = await fx.startPool({ size: 2, maxOverflow: 0 });
     const client = new AbortController();
     const result = pool.use(
-      (worker, lease) =>
+      (_worker, lease) =>
         new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve('stopped'))),
       { signal: client.signal },
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import vm from 'node:vm';
-import { Pool, PoolFailedError, WorkerExitError, type WorkerContext } from 'nestjs-pool';
+import { PoolFailedError, WorkerExitError, type WorkerContext } from 'nestjs-pool';
 import { usePoolFixture } from './support/pool-fixture.js';
 import { flush, type TestWorker } from './support/test-factory.js';
 

@@ -154,13 +154,18 @@ describe.each([
     expect(checkins).toBe(2);
   });
 
-  it('a client that disconnects mid-handler aborts lease.signal and the worker comes back', async () => {
+  /** Starts a request that holds a worker, hangs up once it has it, and waits for the checkin. */
+  async function disconnectMidHandler(): Promise<void> {
     const request = http.get(`${base}/hold`);
     request.on('error', () => undefined);
     await once(pool, 'checkout');
     const returned = once(pool, 'checkin');
     request.destroy();
     await returned;
+  }
+
+  it('a client that disconnects mid-handler aborts lease.signal and the worker comes back', async () => {
+    await disconnectMidHandler();
     expect(state.aborted).toHaveLength(1);
     expect(checkins).toBe(1);
     await expectIdle();
@@ -256,12 +261,7 @@ describe.each([
   it('after calls that ended cleanly, a client that disconnects mid-handler still aborts lease.signal, and the next is served', async () => {
     for (let i = 0; i < 3; i++) expect(await (await fetch(`${base}/work`)).json()).toEqual({ worker: 1 });
     await expectIdle();
-    const request = http.get(`${base}/hold`);
-    request.on('error', () => undefined);
-    await once(pool, 'checkout');
-    const returned = once(pool, 'checkin');
-    request.destroy();
-    await returned;
+    await disconnectMidHandler();
     expect(state.aborted).toHaveLength(1);
     expect(await (await fetch(`${base}/work`)).json()).toEqual({ worker: 1 });
     await expectIdle();

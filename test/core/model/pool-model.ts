@@ -374,14 +374,12 @@ export class PoolModel {
     const create = this.creates.get(id);
     if (create === undefined) throw new Error(`model: create ${id} is not pending`);
     this.creates.delete(id);
-    let success = ok;
     if (ok) {
       this.created.add(id);
       const worker: ModelWorker = { id, state: 'busy', holder: undefined, returnedAt: 0 };
       this.workers.set(id, worker);
       if (create.exitedEarly) {
-        this.#destroy(worker, 'exited');
-        success = false;
+        this.#destroy(worker, 'exited'); // then it counts as a failed create, below
       } else {
         if (create.kind === 'start') this.#startSlots--;
         else this.slots--;
